@@ -15,7 +15,6 @@ from typing import Any
 
 import boto3
 import pytest
-
 from platform_tools import REPO_ROOT
 from platform_tools.emulator import EmulatorProcess, start_emulator
 from platform_tools.terraform import TerraformRoot

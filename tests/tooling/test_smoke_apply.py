@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
+from platform_tools import REPO_ROOT
 from platform_tools.terraform import TerraformRoot
 
 pytestmark = pytest.mark.emulator
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.emulator
 
 def test_smoke_root_applies_replans_clean_and_destroys(emulator: Any, aws: Any, tmp_path: Any) -> None:
     root = TerraformRoot(
-        "tests/tooling/fixtures/smoke", tmp_path, env=emulator.env(), variables={"name": "smoke-proof"}
+        REPO_ROOT / "tests/tooling/fixtures/smoke", tmp_path, env=emulator.env(), variables={"name": "smoke-proof"}
     )
     root.init()
     try:

@@ -50,6 +50,10 @@ def terraform_version() -> tuple[int, int, int]:
     return major, minor, patch
 
 
+def _display(path: Path) -> str:
+    return str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else str(path)
+
+
 def _tail(text: str, lines: int = 40) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
@@ -62,6 +66,9 @@ class TerraformRoot:
     work_dir: Path
     env: Mapping[str, str] = field(default_factory=dict)
     variables: Mapping[str, Any] = field(default_factory=dict)
+    # For roots with a (partial) `backend "s3" {}`: its settings. Without it, state is a local
+    # file in work_dir, passed with -state so nothing is written into the repo.
+    backend_config: Mapping[str, str] | None = None
 
     def __post_init__(self) -> None:
         self.module_dir = Path(self.module_dir).resolve()
@@ -71,6 +78,9 @@ class TerraformRoot:
     @property
     def state_path(self) -> Path:
         return self.work_dir / "terraform.tfstate"
+
+    def _state_args(self) -> list[str]:
+        return [] if self.backend_config is not None else [f"-state={self.state_path}"]
 
     def _env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -103,13 +113,10 @@ class TerraformRoot:
                 f"`terraform {' '.join(args)}` in {self.module_dir} did not finish within {timeout:.0f} s: "
                 "check the emulator log for a call it does not answer."
             ) from exc
-        (self.work_dir / "last-command.log").write_text(
-            f"$ {' '.join(command)}\n{result.stdout}\n{result.stderr}"
-        )
+        (self.work_dir / "last-command.log").write_text(f"$ {' '.join(command)}\n{result.stdout}\n{result.stderr}")
         if check and result.returncode != 0:
             raise TerraformError(
-                f"`terraform {args[0]}` failed in {self.module_dir.relative_to(REPO_ROOT) if self.module_dir.is_relative_to(REPO_ROOT) else self.module_dir}:\n"
-                f"{_tail(result.stderr or result.stdout)}"
+                f"`terraform {args[0]}` failed in {_display(self.module_dir)}:\n{_tail(result.stderr or result.stdout)}"
             )
         return result
 
@@ -117,35 +124,43 @@ class TerraformRoot:
         args = ["init", "-input=false", "-no-color"]
         if not backend:
             args.append("-backend=false")
+        elif self.backend_config is not None:
+            args += ["-reconfigure", *(f"-backend-config={k}={v}" for k, v in sorted(self.backend_config.items()))]
         self.run(*args)
 
     def apply(self) -> dict[str, Any]:
-        self.run("apply", "-input=false", "-no-color", "-auto-approve", f"-state={self.state_path}", *self._var_args())
+        self.run("apply", "-input=false", "-no-color", "-auto-approve", *self._state_args(), *self._var_args())
         return self.outputs()
 
     def plan_has_changes(self) -> tuple[bool, str]:
         """Run `plan -detailed-exitcode`; return (changes pending, plan text)."""
         result = self.run(
-            "plan", "-input=false", "-no-color", "-detailed-exitcode", f"-state={self.state_path}",
-            *self._var_args(), check=False,
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-detailed-exitcode",
+            *self._state_args(),
+            *self._var_args(),
+            check=False,
         )
         if result.returncode == 1:
             raise TerraformError(f"`terraform plan` failed in {self.module_dir}:\n{_tail(result.stderr)}")
         return result.returncode == 2, result.stdout
 
     def outputs(self) -> dict[str, Any]:
-        result = self.run("output", "-json", "-no-color", f"-state={self.state_path}")
+        result = self.run("output", "-json", "-no-color", *self._state_args())
         return {name: value["value"] for name, value in json.loads(result.stdout or "{}").items()}
 
     def state_resources(self) -> list[str]:
-        result = self.run("state", "list", f"-state={self.state_path}", check=False)
+        result = self.run("state", "list", *self._state_args(), check=False)
         return result.stdout.split()
 
     def destroy(self) -> None:
-        self.run("destroy", "-input=false", "-no-color", "-auto-approve", f"-state={self.state_path}", *self._var_args())
+        self.run("destroy", "-input=false", "-no-color", "-auto-approve", *self._state_args(), *self._var_args())
 
 
 # ---------------------------------------------------------------- repo-wide gates
+
 
 def root_modules(repo: Path = REPO_ROOT) -> list[Path]:
     """Every directory with .tf files that is a module, an example, an env or a test fixture."""
@@ -185,7 +200,9 @@ def test_all(paths: Iterable[Path]) -> None:
 def fmt_check() -> None:
     result = subprocess.run(
         [terraform_binary(), "fmt", "-check", "-recursive", "-list=true", "modules", "envs", "tests"],
-        cwd=REPO_ROOT, capture_output=True, text=True,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         raise ToolingError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -13,7 +14,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from platform_tools import REPO_ROOT, ToolingError
 
@@ -54,22 +55,28 @@ class EmulatorProcess:
     def env(self, region: str = DEFAULT_REGION) -> dict[str, str]:
         return aws_env(self.endpoint, region)
 
+    def client(self, service: str, region: str = DEFAULT_REGION) -> Any:
+        """A boto3 client on this emulator (fake credentials), whatever the process environment says."""
+        import boto3
+
+        env = self.env(region)
+        make_client: Any = boto3.client  # a runtime service name defeats the stubs' literal overloads
+        return make_client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=region,
+            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+            aws_session_token=env["AWS_SESSION_TOKEN"],
+        )
+
     def configure(self, settings: dict[str, object]) -> None:
         """Set moto's runtime config (e.g. {"batch": {"use_docker": False}}) over /moto-api/config."""
-        request = urllib.request.Request(
-            f"{self.endpoint}/moto-api/config",
-            data=json.dumps(settings).encode(),
-            headers={"Content-Type": "application/json"},
-            method="POST",
-        )
-        with urllib.request.urlopen(request, timeout=10):
-            pass
+        _http(f"{self.endpoint}/moto-api/config", method="POST", body=json.dumps(settings).encode())
 
     def reset(self) -> None:
         """Forget every resource (moto's /moto-api/reset)."""
-        request = urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")
-        with urllib.request.urlopen(request, timeout=10):
-            pass
+        _http(f"{self.endpoint}/moto-api/reset", method="POST")
 
     def stop(self, timeout: float = 10.0) -> None:
         if self._closed:
@@ -99,10 +106,18 @@ def _pump(stream: IO[str], log: IO[str], lines: queue.Queue[str]) -> None:
     lines.put("EMULATOR EXITED")
 
 
+def _http(url: str, method: str = "GET", body: bytes | None = None, timeout: float = 10) -> int:
+    if not url.startswith("http://127.0.0.1:"):
+        raise ValueError(f"emulator URLs are loopback http only, not {url}")
+    headers = {"Content-Type": "application/json"}
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)  # noqa: S310 - loopback only
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - loopback http checked above
+        return int(response.status)
+
+
 def _answers(endpoint: str) -> bool:
     try:
-        with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=2) as response:
-            return bool(response.status == 200)
+        return _http(f"{endpoint}/moto-api/data.json", timeout=2) == 200
     except (urllib.error.URLError, OSError):
         return False
 
@@ -139,10 +154,8 @@ def start_emulator(
 
     deadline = time.monotonic() + timeout
     first = ""
-    try:
+    with contextlib.suppress(queue.Empty):
         first = lines.get(timeout=timeout)
-    except queue.Empty:
-        pass
     if first.startswith("EMULATOR READY "):
         emulator = EmulatorProcess(port=int(first.split()[-1]), process=process, log_path=log_path)
         while time.monotonic() < deadline:
