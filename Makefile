@@ -54,7 +54,7 @@ run-job: venv ## run a Glue job script on local Spark: make run-job JOB=src/glue
 	@$(PY) -m platform_tools.run_job $(JOB) $(ARGS)
 
 fmt: venv ## format Terraform and Python
-	terraform fmt -recursive modules envs tests
+	terraform fmt -recursive .
 	$(VENV)/bin/ruff format tooling src tests bench
 	$(VENV)/bin/ruff check --fix tooling src tests bench
 

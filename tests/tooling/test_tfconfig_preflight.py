@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from platform_tools import REPO_ROOT, ToolingError
 from platform_tools.tfconfig import PROVIDER_SOURCE, find_provider_mirror, render_cli_config, write_cli_config
 
@@ -24,7 +23,9 @@ def test_explicit_mirror_is_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_explicit_mirror_without_provider_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TF_PROVIDER_MIRROR", str(tmp_path))
-    with pytest.raises(ToolingError, match="TF_PROVIDER_MIRROR=.* has no registry.terraform.io/hashicorp/aws folder"):
+    with pytest.raises(
+        ToolingError, match=r"TF_PROVIDER_MIRROR=.* has no registry\.terraform\.io/hashicorp/aws folder"
+    ):
         find_provider_mirror()
 
 

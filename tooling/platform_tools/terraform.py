@@ -198,16 +198,18 @@ def test_all(paths: Iterable[Path]) -> None:
 
 
 def fmt_check() -> None:
+    dirs = [name for name in ("modules", "envs", "tests") if (REPO_ROOT / name).is_dir()]
     result = subprocess.run(
-        [terraform_binary(), "fmt", "-check", "-recursive", "-list=true", "modules", "envs", "tests"],
+        [terraform_binary(), "fmt", "-check", "-recursive", "-list=true", *dirs],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
     )
     if result.returncode != 0:
-        raise ToolingError(
-            "terraform fmt would change: " + " ".join(result.stdout.split()) + " — run `make fmt` and commit."
-        )
+        unformatted = " ".join(result.stdout.split())
+        if not unformatted:
+            raise ToolingError(f"terraform fmt could not check the files:\n{_tail(result.stderr)}")
+        raise ToolingError(f"terraform fmt would change: {unformatted} — run `make fmt` and commit.")
 
 
 def main(argv: list[str] | None = None) -> int:
