@@ -16,12 +16,17 @@ PYTEST_ARGS ?=
 export PYTHONPATH := $(CURDIR)/tooling:$(CURDIR)/src/glue:$(CURDIR)/src/lambdas
 export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# The project's Terraform CLI configuration (written by platform_tools.tfconfig on first use).
+export TF_CLI_CONFIG_FILE := $(CURDIR)/build/terraform/cli.tfrc
 
 .PHONY: help venv checkov-venv preflight build emulator demo run-job fmt fmt-check lint tf-validate tf-test \
         checkov pytest test bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(TF_CLI_CONFIG_FILE): tooling/platform_tools/tfconfig.py
+	@python3 -m platform_tools.tfconfig >/dev/null
 
 $(VENV)/.installed: requirements-dev.txt
 	@$(PREFLIGHT) python
@@ -35,7 +40,7 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
 	@touch $@
 
-venv: $(VENV)/.installed ## create .venv with the pinned dependencies
+venv: $(VENV)/.installed $(TF_CLI_CONFIG_FILE) ## create .venv with the pinned dependencies
 checkov-venv: $(CHECKOV_VENV)/.installed
 
 preflight: ## check terraform (>= 1.7), java (17) and python 3.11

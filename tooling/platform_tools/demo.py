@@ -122,7 +122,7 @@ def run(env_name: str, keep: bool) -> int:
     finally:
         if applied and root is not None and not keep:
             try:
-                root.destroy()
+                root.destroy(lock=False)  # this fresh emulator's state has no other writer
             except ToolingError as exc:
                 say(f"destroy after failure also failed: {exc}")
         emulator.stop()

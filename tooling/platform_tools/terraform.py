@@ -97,7 +97,7 @@ class TerraformRoot:
         var_file.write_text(json.dumps(dict(self.variables), indent=2, sort_keys=True))
         return [f"-var-file={var_file}"]
 
-    def run(self, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess[str]:
         command = [terraform_binary(), *args]
         try:
             result = subprocess.run(
@@ -155,8 +155,12 @@ class TerraformRoot:
         result = self.run("state", "list", *self._state_args(), check=False)
         return result.stdout.split()
 
-    def destroy(self) -> None:
-        self.run("destroy", "-input=false", "-no-color", "-auto-approve", *self._state_args(), *self._var_args())
+    def destroy(self, lock: bool = True) -> None:
+        """Destroy everything; lock=False for clean-up after a killed run left its lock behind."""
+        lock_args = [] if lock else ["-lock=false"]
+        self.run(
+            "destroy", "-input=false", "-no-color", "-auto-approve", *lock_args, *self._state_args(), *self._var_args()
+        )
 
 
 # ---------------------------------------------------------------- repo-wide gates

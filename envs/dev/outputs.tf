@@ -1,0 +1,9 @@
+output "data_bucket" {
+  description = "Name of the data bucket."
+  value       = module.stack.data_bucket
+}
+
+output "glue_job_names" {
+  description = "Deployed Glue jobs by role in the stack."
+  value       = module.stack.glue_job_names
+}

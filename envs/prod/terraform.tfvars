@@ -1,0 +1,3 @@
+log_retention_days         = 365
+quarantine_expiration_days = 180
+force_destroy_buckets      = false
