@@ -68,8 +68,9 @@ EXERCISES: list[Callable[[dict[str, Any], EmulatorProcess], list[str]]] = [run_g
 
 def run(env_name: str, keep: bool) -> int:
     env_dir = REPO_ROOT / "envs" / env_name
-    if not env_dir.is_dir():
-        choices = sorted(p.name for p in (REPO_ROOT / "envs").iterdir() if p.is_dir())
+    # An environment is a root module with its own tfvars; envs/stack is the module they share.
+    if not (env_dir / "terraform.tfvars").is_file():
+        choices = sorted(p.parent.name for p in (REPO_ROOT / "envs").glob("*/terraform.tfvars"))
         raise ToolingError(f"envs/{env_name} does not exist: choose ENV from {choices}.")
     port = int(os.environ.get("EMULATOR_PORT", "0"))
     started = time.monotonic()
