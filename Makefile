@@ -13,6 +13,8 @@ CHECKOV_VENV := .venv-checkov
 PY := $(VENV)/bin/python
 PREFLIGHT := python3 tooling/platform_tools/preflight.py
 PYTEST_ARGS ?=
+PY_DIRS := $(wildcard $(PY_DIRS))
+TYPED_DIRS := $(wildcard tooling src)
 export PYTHONPATH := $(CURDIR)/tooling:$(CURDIR)/src/glue:$(CURDIR)/src/lambdas
 export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -60,16 +62,16 @@ run-job: venv ## run a Glue job script on local Spark: make run-job JOB=src/glue
 
 fmt: venv ## format Terraform and Python
 	terraform fmt -recursive .
-	$(VENV)/bin/ruff format tooling src tests bench
-	$(VENV)/bin/ruff check --fix tooling src tests bench
+	$(VENV)/bin/ruff format $(PY_DIRS)
+	$(VENV)/bin/ruff check --fix $(PY_DIRS)
 
 fmt-check: venv
 	@$(PY) -m platform_tools.terraform fmt-check
-	$(VENV)/bin/ruff format --check tooling src tests bench
+	$(VENV)/bin/ruff format --check $(PY_DIRS)
 
 lint: fmt-check ## formatting, ruff and mypy
-	$(VENV)/bin/ruff check tooling src tests bench
-	$(VENV)/bin/mypy tooling src
+	$(VENV)/bin/ruff check $(PY_DIRS)
+	$(VENV)/bin/mypy $(TYPED_DIRS)
 
 tf-validate: venv ## terraform init + validate every module, example and env
 	@$(PY) -m platform_tools.terraform validate
