@@ -6,6 +6,7 @@ import socket
 from pathlib import Path
 
 import pytest
+
 from platform_tools import ToolingError
 from platform_tools.emulator import EmulatorProcess, aws_env, start_emulator
 

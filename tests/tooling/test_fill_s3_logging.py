@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+
 from platform_tools.emulator import EmulatorProcess
 from platform_tools.emulator.fills.s3_logging import grants_log_delivery
 

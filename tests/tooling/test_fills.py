@@ -18,6 +18,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+
 from platform_tools import REPO_ROOT
 from platform_tools.emulator import EmulatorProcess
 from platform_tools.emulator.fills.glue_job_runs import OUTCOMES_PATH, set_job_run_outcomes

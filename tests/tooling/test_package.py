@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from platform_tools import ToolingError
 from platform_tools.package import base64sha256, build_all, lambda_entries, tree_entries, zip_bytes
 

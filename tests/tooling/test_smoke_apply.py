@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from platform_tools import REPO_ROOT
 from platform_tools.terraform import TerraformRoot
 

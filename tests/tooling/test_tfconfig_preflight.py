@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from platform_tools import REPO_ROOT, ToolingError
 from platform_tools.tfconfig import PROVIDER_SOURCE, find_provider_mirror, render_cli_config, write_cli_config
 
