@@ -17,4 +17,5 @@ module "stack" {
   log_retention_days         = var.log_retention_days
   quarantine_expiration_days = var.quarantine_expiration_days
   force_destroy_buckets      = var.force_destroy_buckets
+  orders_job_workers         = var.orders_job_workers
 }

@@ -29,3 +29,9 @@ variable "force_destroy_buckets" {
   type        = bool
   default     = false
 }
+
+variable "orders_job_workers" {
+  description = "Number of workers of the orders JSON-to-Parquet Glue job."
+  type        = number
+  default     = 2
+}

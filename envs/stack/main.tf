@@ -1,6 +1,2 @@
-# The stack every environment deploys: the data lake and the pipelines built from the modules.
-# Pipelines are added here as their modules land; each environment sets only the inputs that differ.
-
-locals {
-  glue_job_names = {}
-}
+# The stack every environment deploys: the data lake (data_lake.tf) and the pipelines built from the
+# modules (one file each). Each environment sets only the inputs that differ.

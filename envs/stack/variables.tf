@@ -42,3 +42,13 @@ variable "force_destroy_buckets" {
   type        = bool
   default     = false
 }
+
+variable "orders_job_workers" {
+  description = "Number of G.1X workers of the orders JSON-to-Parquet job."
+  type        = number
+  default     = 2
+  validation {
+    condition     = var.orders_job_workers >= 2 && floor(var.orders_job_workers) == var.orders_job_workers
+    error_message = "orders_job_workers must be a whole number, at least 2 (Glue's minimum for G.1X)."
+  }
+}

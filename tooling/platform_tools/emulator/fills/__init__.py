@@ -22,6 +22,7 @@ FILL_MODULES: list[str] = [
     "kinesis_tags",
     "moto_config",
     "s3_logging",
+    "s3_secure_transport",
 ]
 
 

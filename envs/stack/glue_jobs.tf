@@ -1,0 +1,138 @@
+# The stack's Glue jobs, each through modules/glue_job:
+# - orders: raw JSON lines -> typed, partitioned Parquet, with quarantine and data quality (json_to_parquet)
+# - hello:  the Python-shell job the Step Functions pipeline runs with --message
+
+locals {
+  repository_root = "${path.module}/../.."
+  data_uri        = "s3://${aws_s3_bucket.data.id}"
+  catalog_name    = replace("${local.name}_curated", "-", "_")
+
+  # Target columns of curated orders: source path in the JSON record -> typed column.
+  orders_mapping = [
+    { source = "order_id", target = "order_id", type = "bigint", required = true },
+    { source = "customer.id", target = "customer_id", type = "string", required = true },
+    { source = "amount", target = "amount", type = "decimal(12,2)" },
+    { source = "currency", target = "currency", type = "string" },
+    { source = "ordered_at", target = "ordered_at", type = "timestamp" },
+    { source = "order_date", target = "order_date", type = "date", required = true },
+  ]
+
+  orders_dq_rules = <<-EOT
+    Rules = [
+      RowCount > 0,
+      IsComplete "order_id",
+      IsUnique "order_id",
+      ColumnValues "amount" >= 0,
+      ColumnValues "currency" in ["EUR", "GBP", "USD"]
+    ]
+  EOT
+}
+
+resource "aws_glue_catalog_database" "curated" {
+  name        = local.catalog_name
+  description = "Curated tables of the ${local.name} stack"
+}
+
+resource "aws_glue_catalog_table" "orders" {
+  name          = "orders"
+  database_name = aws_glue_catalog_database.curated.name
+  table_type    = "EXTERNAL_TABLE"
+  parameters = {
+    classification = "parquet"
+  }
+
+  partition_keys {
+    name = "order_date"
+    type = "date"
+  }
+
+  storage_descriptor {
+    location      = "${local.data_uri}/curated/orders/"
+    input_format  = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+    output_format = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+
+    ser_de_info {
+      serialization_library = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+    }
+
+    dynamic "columns" {
+      for_each = [for column in local.orders_mapping : column if column.target != "order_date"]
+      content {
+        name = columns.value.target
+        type = columns.value.type
+      }
+    }
+  }
+}
+
+module "orders_json_to_parquet" {
+  source = "../../modules/glue_job"
+
+  name         = "${local.name}-orders-json-to-parquet"
+  description  = "Raw order JSON lines to curated Parquet, with quarantine and data quality"
+  script_path  = "${local.repository_root}/src/glue/jobs/json_to_parquet.py"
+  library_path = "${local.repository_root}/build/glue/etl_lib.zip"
+
+  number_of_workers   = var.orders_job_workers
+  timeout             = 120
+  max_concurrent_runs = 1
+  job_bookmarks       = "enable"
+  log_retention_days  = var.log_retention_days
+
+  data_access = {
+    read_prefixes = ["${local.data_uri}/raw/orders/"]
+    write_prefixes = [
+      "${local.data_uri}/curated/orders/",
+      "${local.data_uri}/quarantine/orders/",
+      "${local.data_uri}/reports/orders/",
+    ]
+    kms_key_arns = [aws_kms_key.data.arn]
+  }
+
+  catalog_access = [{ database = aws_glue_catalog_database.curated.name, tables = [aws_glue_catalog_table.orders.name] }]
+
+  default_arguments = {
+    "--input_path"        = "${local.data_uri}/raw/orders/"
+    "--output_path"       = "${local.data_uri}/curated/orders/"
+    "--quarantine_path"   = "${local.data_uri}/quarantine/orders/"
+    "--report_path"       = "${local.data_uri}/reports/orders/"
+    "--mapping"           = jsonencode(local.orders_mapping)
+    "--dq_policy"         = "quarantine"
+    "--partition_columns" = "order_date"
+  }
+
+  data_quality = {
+    ruleset = local.orders_dq_rules
+    target_table = {
+      database = aws_glue_catalog_database.curated.name
+      table    = aws_glue_catalog_table.orders.name
+    }
+  }
+
+  failure_alerts              = {}
+  script_bucket_force_destroy = var.force_destroy_buckets
+}
+
+module "hello_shell" {
+  source = "../../modules/glue_job"
+
+  name               = "${local.name}-hello-shell"
+  description        = "Python-shell job that logs the --message it is given"
+  job_type           = "pythonshell"
+  script_path        = "${local.repository_root}/src/glue/jobs/hello_shell.py"
+  log_retention_days = var.log_retention_days
+
+  default_arguments = {
+    "--message" = "hello from ${local.name}"
+  }
+
+  failure_alerts              = {}
+  script_bucket_force_destroy = var.force_destroy_buckets
+}
+
+locals {
+  glue_job_names = {
+    orders_json_to_parquet = module.orders_json_to_parquet.job_name
+    hello_shell            = module.hello_shell.job_name
+  }
+}

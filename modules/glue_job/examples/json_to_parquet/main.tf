@@ -1,0 +1,286 @@
+# A Spark job that turns raw JSON lines into typed, partitioned Parquet, quarantines bad rows and checks
+# data quality with one DQDL text (stored as a Glue ruleset and passed to the script as --dq_rules).
+# It runs src/glue/jobs/json_to_parquet.py with the shared library build/glue/etl_lib.zip (`make build`).
+# The example brings its own encrypted data bucket and catalog table; the job may touch only the
+# prefixes declared in data_access.
+
+terraform {
+  required_version = ">= 1.7"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.100, < 6.0"
+    }
+  }
+}
+
+provider "aws" {}
+
+variable "name" {
+  description = "Name of the example job (and prefix of what the example creates)."
+  type        = string
+  default     = "json-to-parquet-example"
+}
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  repository_root = "${path.module}/../../../.."
+  data_bucket     = "${var.name}-data-${data.aws_caller_identity.current.account_id}"
+  data_uri        = "s3://${local.data_bucket}"
+
+  # The target columns: etl_lib.mapping's format (source path in the JSON record -> typed column).
+  mapping = [
+    { source = "order_id", target = "order_id", type = "bigint", required = true },
+    { source = "customer.id", target = "customer_id", type = "string", required = true },
+    { source = "amount", target = "amount", type = "decimal(12,2)" },
+    { source = "currency", target = "currency", type = "string" },
+    { source = "ordered_at", target = "ordered_at", type = "timestamp" },
+    { source = "order_date", target = "order_date", type = "date", required = true },
+  ]
+
+  # One text for the job and the Glue ruleset.
+  dq_rules = <<-EOT
+    Rules = [
+      RowCount > 0,
+      IsComplete "order_id",
+      IsUnique "order_id",
+      ColumnValues "amount" >= 0,
+      ColumnValues "currency" in ["EUR", "GBP", "USD"]
+    ]
+  EOT
+}
+
+# ---------------------------------------------------------------- the data the job reads and writes
+
+data "aws_iam_policy_document" "data_key" {
+  # checkov:skip=CKV_AWS_109:A key policy's "*" resource is the key itself; the account root delegates to IAM.
+  # checkov:skip=CKV_AWS_111:A key policy's "*" resource is the key itself.
+  # checkov:skip=CKV_AWS_356:A key policy's "*" resource is the key itself.
+  statement {
+    sid       = "AccountAdministersKeyThroughIam"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+}
+
+resource "aws_kms_key" "data" {
+  description             = "${var.name} data"
+  enable_key_rotation     = true
+  deletion_window_in_days = 7
+  policy                  = data.aws_iam_policy_document.data_key.json
+}
+
+resource "aws_s3_bucket" "data" {
+  # checkov:skip=CKV_AWS_18:Example data bucket: access logging would need a second bucket and shows nothing about the job.
+  # checkov:skip=CKV_AWS_144:Example data bucket: replication is out of scope.
+  # checkov:skip=CKV2_AWS_62:Example data bucket: no event notifications needed.
+  # checkov:skip=CKV2_AWS_61:Example data bucket: lives as long as the example; no lifecycle needed.
+  bucket        = local.data_bucket
+  force_destroy = true
+}
+
+resource "aws_s3_bucket_versioning" "data" {
+  bucket = aws_s3_bucket.data.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "data" {
+  bucket = aws_s3_bucket.data.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.data.arn
+    }
+    bucket_key_enabled = true
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "data" {
+  bucket                  = aws_s3_bucket.data.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_glue_catalog_database" "curated" {
+  name = replace("${var.name}_curated", "-", "_")
+}
+
+# The Parquet the job writes, as a table Athena can query; the data quality ruleset is attached to it.
+resource "aws_glue_catalog_table" "orders" {
+  name          = "orders"
+  database_name = aws_glue_catalog_database.curated.name
+  table_type    = "EXTERNAL_TABLE"
+  parameters = {
+    classification = "parquet"
+  }
+
+  partition_keys {
+    name = "order_date"
+    type = "date"
+  }
+
+  storage_descriptor {
+    location      = "${local.data_uri}/curated/orders/"
+    input_format  = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+    output_format = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+
+    ser_de_info {
+      serialization_library = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+    }
+
+    columns {
+      name = "order_id"
+      type = "bigint"
+    }
+    columns {
+      name = "customer_id"
+      type = "string"
+    }
+    columns {
+      name = "amount"
+      type = "decimal(12,2)"
+    }
+    columns {
+      name = "currency"
+      type = "string"
+    }
+    columns {
+      name = "ordered_at"
+      type = "timestamp"
+    }
+  }
+}
+
+# ---------------------------------------------------------------- the job
+
+module "json_to_parquet" {
+  source = "../.."
+
+  name         = var.name
+  description  = "JSON lines to typed Parquet with quarantine and data quality checks"
+  script_path  = "${local.repository_root}/src/glue/jobs/json_to_parquet.py"
+  library_path = "${local.repository_root}/build/glue/etl_lib.zip"
+
+  number_of_workers = 2
+  timeout           = 30
+  job_bookmarks     = "enable"
+
+  data_access = {
+    read_prefixes = ["${local.data_uri}/raw/orders/"]
+    write_prefixes = [
+      "${local.data_uri}/curated/orders/",
+      "${local.data_uri}/quarantine/orders/",
+      "${local.data_uri}/reports/orders/",
+    ]
+    kms_key_arns = [aws_kms_key.data.arn]
+  }
+
+  default_arguments = {
+    "--input_path"        = "${local.data_uri}/raw/orders/"
+    "--output_path"       = "${local.data_uri}/curated/orders/"
+    "--quarantine_path"   = "${local.data_uri}/quarantine/orders/"
+    "--report_path"       = "${local.data_uri}/reports/orders/"
+    "--mapping"           = jsonencode(local.mapping)
+    "--dq_policy"         = "quarantine"
+    "--partition_columns" = "order_date"
+  }
+
+  data_quality = {
+    ruleset = local.dq_rules
+    target_table = {
+      database = aws_glue_catalog_database.curated.name
+      table    = aws_glue_catalog_table.orders.name
+    }
+  }
+
+  failure_alerts = {}
+
+  # The example is torn down often; nothing in its bucket is worth keeping.
+  script_bucket_force_destroy  = true
+  kms_key_deletion_window_days = 7
+
+  tags = {
+    example = "glue_job/json_to_parquet"
+  }
+}
+
+output "job_name" {
+  description = "Name of the Glue job."
+  value       = module.json_to_parquet.job_name
+}
+
+output "job_arn" {
+  description = "ARN of the Glue job."
+  value       = module.json_to_parquet.job_arn
+}
+
+output "role_name" {
+  description = "Name of the job's IAM role."
+  value       = module.json_to_parquet.role_name
+}
+
+output "script_s3_uri" {
+  description = "S3 URI of the uploaded script."
+  value       = module.json_to_parquet.script_s3_uri
+}
+
+output "library_s3_uri" {
+  description = "S3 URI of the uploaded shared library."
+  value       = module.json_to_parquet.library_s3_uri
+}
+
+output "script_bucket" {
+  description = "Bucket holding the script and library."
+  value       = module.json_to_parquet.script_bucket
+}
+
+output "log_group_name" {
+  description = "The job's continuous-logging log group."
+  value       = module.json_to_parquet.log_group_name
+}
+
+output "security_configuration_name" {
+  description = "The job's Glue security configuration."
+  value       = module.json_to_parquet.security_configuration_name
+}
+
+output "kms_key_arn" {
+  description = "ARN of the job's KMS key."
+  value       = module.json_to_parquet.kms_key_arn
+}
+
+output "alert_topic_arn" {
+  description = "ARN of the topic failure alerts go to."
+  value       = module.json_to_parquet.alert_topic_arn
+}
+
+output "data_quality_ruleset_name" {
+  description = "Name of the Glue Data Quality ruleset."
+  value       = module.json_to_parquet.data_quality_ruleset_name
+}
+
+output "data_quality_rules" {
+  description = "The DQDL text given to both the ruleset and the job."
+  value       = local.dq_rules
+}
+
+output "data_bucket" {
+  description = "The example's data bucket."
+  value       = aws_s3_bucket.data.id
+}
+
+output "data_kms_key_arn" {
+  description = "ARN of the example's data key."
+  value       = aws_kms_key.data.arn
+}

@@ -1,0 +1,64 @@
+output "job_name" {
+  description = "Name of the Glue job."
+  value       = aws_glue_job.this.name
+}
+
+output "job_arn" {
+  description = "ARN of the Glue job."
+  value       = aws_glue_job.this.arn
+}
+
+output "role_name" {
+  description = "Name of the job's IAM role (created, or taken from role_arn). Attach further policies here for sources the module does not model."
+  value       = local.role_name
+}
+
+output "role_arn" {
+  description = "ARN of the job's IAM role."
+  value       = local.role_arn
+}
+
+output "script_s3_uri" {
+  description = "S3 URI of the uploaded script (the job's script location)."
+  value       = local.script_s3_uri
+}
+
+output "library_s3_uri" {
+  description = "S3 URI of the uploaded shared library (--extra-py-files), or null."
+  value       = local.library_s3_uri
+}
+
+output "script_bucket" {
+  description = "Name of the bucket holding the script and library (created or passed in)."
+  value       = local.bucket_name
+}
+
+output "log_group_name" {
+  description = "Name of the job's continuous-logging log group, or null when none is created (pythonshell, or continuous logging off)."
+  value       = local.create_log_group ? aws_cloudwatch_log_group.job[0].name : null
+}
+
+output "security_configuration_name" {
+  description = "Name of the job's Glue security configuration."
+  value       = aws_glue_security_configuration.this.name
+}
+
+output "kms_key_arn" {
+  description = "ARN of the KMS key the job's artifacts, logs, bookmarks and output are encrypted with (created or passed in)."
+  value       = local.kms_key_arn
+}
+
+output "alert_topic_arn" {
+  description = "ARN of the SNS topic failure alerts go to, or null when alerting is off."
+  value       = local.alert_topic_arn
+}
+
+output "data_quality_ruleset_name" {
+  description = "Name of the Glue Data Quality ruleset, or null."
+  value       = var.data_quality != null ? aws_glue_data_quality_ruleset.this[0].name : null
+}
+
+output "default_arguments" {
+  description = "The job's default arguments as rendered (typed inputs merged with default_arguments)."
+  value       = aws_glue_job.this.default_arguments
+}
