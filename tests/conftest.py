@@ -15,6 +15,7 @@ from typing import Any
 
 import boto3
 import pytest
+
 from platform_tools import REPO_ROOT
 from platform_tools.emulator import EmulatorProcess, start_emulator
 from platform_tools.terraform import TerraformRoot
