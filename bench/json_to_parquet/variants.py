@@ -1,0 +1,174 @@
+"""One benchmark variant in a fresh process: `python variants.py VARIANT INPUT OUTPUT`.
+
+Prints one JSON line: {"variant", "seconds", "cpu_seconds", "rows_written", "jobs"}. The timer starts
+after the Spark session is up (JVM start-up is the same for both Spark variants and is not what is
+compared). `cpu_seconds` is the CPU time (user + system) this process and its JVM spent in the timed
+part: unlike wall time, it does not grow when other processes compete for the machine's cores.
+
+- naive:  the Glue-style script this job replaces: schema inference, the mapping as casts, one Spark
+          action per data-quality rule, then the write. No cache, no quarantine.
+- ours:   etl_lib's json_to_parquet with the same mapping and rules (policy quarantine).
+- duckdb: DuckDB `COPY (SELECT ... FROM read_json(...)) TO ... (FORMAT parquet)`: the single-machine
+          floor for the same conversion, without data-quality rules.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO_ROOT / "src" / "glue"))
+
+MAPPING = [
+    {"source": "id", "target": "id", "type": "bigint", "required": True},
+    {"source": "name", "target": "name", "type": "string"},
+    {"source": "address.city", "target": "city", "type": "string"},
+    {"source": "address.zip", "target": "zip", "type": "string"},
+    {"source": "value", "target": "value", "type": "decimal(12,2)"},
+    {"source": "ts", "target": "ts", "type": "timestamp"},
+    {"source": "tags", "target": "tags", "type": "array<string>"},
+    {"source": "type", "target": "type", "type": "string"},
+    {"source": "email", "target": "email", "type": "string"},
+]
+RULES = (
+    'Rules = [ RowCount > 0, IsComplete "id", IsUnique "id", Completeness "name" >= 0.9, '
+    'ColumnValues "value" between 0 and 1000, ColumnValues "type" in ["a","b"], '
+    'ColumnValues "email" matches "[a-z]+@.*", ColumnLength "name" <= 40, ColumnCount = 9 ]'
+)
+
+
+def spark_session() -> Any:
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("bench-json-to-parquet")
+        .config("spark.driver.memory", "8g")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def naive(spark: Any, source: str, output: str) -> int:
+    from pyspark.sql import functions as F
+
+    df = spark.read.json(source)  # a full pass to infer the schema
+    mapped = df.select(
+        F.col("id").cast("bigint").alias("id"),
+        F.col("name"),
+        F.col("address.city").alias("city"),
+        F.col("address.zip").alias("zip"),
+        F.col("value").cast("decimal(12,2)").alias("value"),
+        F.to_timestamp("ts").alias("ts"),
+        F.col("tags"),
+        F.col("type"),
+        F.col("email"),
+    )
+    rows = mapped.count()  # RowCount > 0
+    checks = {
+        "RowCount": rows > 0,
+        "IsComplete id": mapped.where(F.col("id").isNull()).count() == 0,
+        "IsUnique id": mapped.groupBy("id").count().where("count > 1").count() == 0,
+        "Completeness name": mapped.where(F.col("name").isNotNull()).count() / rows >= 0.9,
+        "ColumnValues value": mapped.where(~F.col("value").between(0, 1000)).count() == 0,
+        "ColumnValues type": mapped.where(~F.col("type").isin("a", "b")).count() == 0,
+        "ColumnValues email": mapped.where(~F.col("email").rlike("^[a-z]+@.*$")).count() == 0,
+        "ColumnLength name": mapped.where(F.length("name") > 40).count() == 0,
+        "ColumnCount": len(mapped.columns) == 9,
+    }
+    print(json.dumps({"naive_checks": checks}), file=sys.stderr)
+    mapped.write.mode("overwrite").option("compression", "snappy").parquet(output)
+    return int(rows)
+
+
+def ours(spark: Any, source: str, output: str) -> int:
+    from etl_lib.config import JsonToParquetConfig
+    from etl_lib.pipeline import run_json_to_parquet
+
+    config = JsonToParquetConfig.from_args(
+        {
+            "input_path": source,
+            "output_path": f"{output}/data",
+            "quarantine_path": f"{output}/quarantine",
+            "mapping": json.dumps(MAPPING),
+            "dq_rules": RULES,
+            "dq_policy": "quarantine",
+        }
+    )
+    result = run_json_to_parquet(spark, config)
+    print(json.dumps({"ours_status": result.status, "quarantined": result.rows_quarantined}), file=sys.stderr)
+    return result.rows_written
+
+
+def duckdb_copy(source: str, output: str) -> int:
+    import duckdb
+
+    columns = {
+        "id": "VARCHAR",
+        "name": "VARCHAR",
+        "address": "STRUCT(street VARCHAR, city VARCHAR, zip VARCHAR)",
+        "value": "VARCHAR",
+        "ts": "VARCHAR",
+        "tags": "VARCHAR[]",
+        "type": "VARCHAR",
+        "email": "VARCHAR",
+    }
+    connection = duckdb.connect()
+    connection.execute("SET threads TO 2")
+    Path(output).mkdir(parents=True, exist_ok=True)
+    query = f"""
+        COPY (
+            SELECT TRY_CAST(id AS BIGINT) AS id, name, address.city AS city, address.zip AS zip,
+                   TRY_CAST(value AS DECIMAL(12,2)) AS value, TRY_CAST(ts AS TIMESTAMP) AS ts, tags, type, email
+            FROM read_json('{source}/*.jsonl', format = 'newline_delimited', columns = {columns!r},
+                           ignore_errors = true)
+        ) TO '{output}/data.parquet' (FORMAT parquet, COMPRESSION snappy)
+    """
+    connection.execute(query)
+    row = connection.execute(f"SELECT count(*) FROM read_parquet('{output}/data.parquet')").fetchone()
+    return int(row[0]) if row else 0
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time so far of this process (getrusage) plus the given child processes (/proc/PID/stat)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    total = usage.ru_utime + usage.ru_stime
+    ticks = os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def main() -> None:
+    variant, source, output = sys.argv[1:4]
+    if variant == "duckdb":
+        cpu_before, started = cpu_seconds([]), time.perf_counter()
+        written = duckdb_copy(source, output)
+        seconds, cpu = time.perf_counter() - started, cpu_seconds([]) - cpu_before
+        jobs = 0
+    else:
+        spark = spark_session()
+        jvm = [spark.sparkContext._gateway.proc.pid]
+        spark.sparkContext.setJobGroup("bench", variant)
+        cpu_before, started = cpu_seconds(jvm), time.perf_counter()
+        written = naive(spark, source, output) if variant == "naive" else ours(spark, source, output)
+        seconds, cpu = time.perf_counter() - started, cpu_seconds(jvm) - cpu_before
+        jobs = len(spark.sparkContext.statusTracker().getJobIdsForGroup("bench"))
+    result = {"variant": variant, "seconds": seconds, "cpu_seconds": cpu, "rows_written": written, "jobs": jobs}
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
