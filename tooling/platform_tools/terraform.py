@@ -169,7 +169,7 @@ class TerraformRoot:
 def root_modules(repo: Path = REPO_ROOT) -> list[Path]:
     """Every directory with .tf files that is a module, an example, an env or a test fixture."""
     roots: set[Path] = set()
-    for pattern in ("modules/*", "modules/*/examples/*", "envs/*", "tests/**/fixtures/*"):
+    for pattern in ("modules/*", "modules/*/examples/*", "modules/*/tests/fixtures/*", "envs/*", "tests/**/fixtures/*"):
         for path in repo.glob(pattern):
             if path.is_dir() and any(path.glob("*.tf")):
                 roots.add(path)
