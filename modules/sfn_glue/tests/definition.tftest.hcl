@@ -2,34 +2,8 @@
 # and the failure path. Assertions read the JSON the state machine gets (jsondecode(local.definition)).
 
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "123456789012" }
-  }
-  mock_data "aws_region" {
-    defaults = { name = "us-east-1" }
-  }
-  mock_data "aws_partition" {
-    defaults = { partition = "aws" }
-  }
-  # Without a mocked document every policy's json is a random string, which IAM arguments refuse.
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{}" }
-  }
-  mock_resource "aws_kms_key" {
-    defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
-  }
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::123456789012:role/hello-states" }
-  }
-  mock_resource "aws_sns_topic" {
-    defaults = { arn = "arn:aws:sns:us-east-1:123456789012:hello-failures" }
-  }
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/hello" }
-  }
-  mock_resource "aws_sfn_state_machine" {
-    defaults = { arn = "arn:aws:states:us-east-1:123456789012:stateMachine:hello" }
-  }
+  # One set of mocked AWS answers for every test file of this module.
+  source = "./tests/mocks"
 }
 
 variables {

@@ -1,0 +1,30 @@
+# Mocked AWS answers shared by this module's tests/*.tftest.hcl (mock_provider "aws" { source = ... }).
+
+mock_data "aws_caller_identity" {
+  defaults = { account_id = "123456789012" }
+}
+mock_data "aws_region" {
+  defaults = { name = "us-east-1" }
+}
+mock_data "aws_partition" {
+  defaults = { partition = "aws" }
+}
+# Without a mocked document every policy's json is a random string, which IAM arguments refuse.
+mock_data "aws_iam_policy_document" {
+  defaults = { json = "{}" }
+}
+mock_resource "aws_kms_key" {
+  defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
+}
+mock_resource "aws_iam_role" {
+  defaults = { arn = "arn:aws:iam::123456789012:role/hello-states" }
+}
+mock_resource "aws_sns_topic" {
+  defaults = { arn = "arn:aws:sns:us-east-1:123456789012:hello-failures" }
+}
+mock_resource "aws_cloudwatch_log_group" {
+  defaults = { arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/hello" }
+}
+mock_resource "aws_sfn_state_machine" {
+  defaults = { arn = "arn:aws:states:us-east-1:123456789012:stateMachine:hello" }
+}
