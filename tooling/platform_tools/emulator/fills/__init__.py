@@ -23,6 +23,9 @@ FILL_MODULES: list[str] = [
     "moto_config",
     "s3_logging",
     "s3_secure_transport",
+    "s3_suspended_versioning",
+    "batch_job_status",
+    "athena_query_outcomes",
 ]
 
 
