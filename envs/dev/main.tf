@@ -18,4 +18,5 @@ module "stack" {
   quarantine_expiration_days = var.quarantine_expiration_days
   force_destroy_buckets      = var.force_destroy_buckets
   orders_job_workers         = var.orders_job_workers
+  manifest_comparison        = var.manifest_comparison
 }

@@ -7,3 +7,8 @@ output "glue_job_names" {
   description = "Deployed Glue jobs by role in the stack."
   value       = module.stack.glue_job_names
 }
+
+output "manifest_comparison" {
+  description = "The manifest comparison's launcher, job, queues and data locations (null when not deployed)."
+  value       = module.stack.manifest_comparison
+}

@@ -35,3 +35,15 @@ variable "orders_job_workers" {
   type        = number
   default     = 2
 }
+
+variable "manifest_comparison" {
+  description = "The manifest comparison launched when Batch queues drain (see envs/stack); null deploys none."
+  type = object({
+    dependency_queue_names  = list(string)
+    import_type             = string
+    snapshot_type           = string
+    max_daily_runs          = optional(number, 1)
+    margin_of_error_minutes = optional(number, 2)
+  })
+  default = null
+}

@@ -52,3 +52,28 @@ variable "orders_job_workers" {
     error_message = "orders_job_workers must be a whole number, at least 2 (Glue's minimum for G.1X)."
   }
 }
+
+variable "manifest_comparison" {
+  description = <<-EOT
+    The manifest comparison started when AWS Batch queues drain (modules/batch_launcher); null deploys none.
+    dependency_queue_names: the Batch job queues (in this account and region) whose jobs write the manifests;
+    import_type: historic, streaming_main or streaming_equality; snapshot_type: full or incremental;
+    max_daily_runs (default 1) and margin_of_error_minutes (default 2) as in the module.
+  EOT
+  type = object({
+    dependency_queue_names  = list(string)
+    import_type             = string
+    snapshot_type           = string
+    max_daily_runs          = optional(number, 1)
+    margin_of_error_minutes = optional(number, 2)
+  })
+  default = null
+  validation {
+    condition = var.manifest_comparison == null || try(
+      length(var.manifest_comparison.dependency_queue_names) > 0 &&
+      alltrue([for queue in var.manifest_comparison.dependency_queue_names : can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$", queue))]),
+      false
+    )
+    error_message = "manifest_comparison.dependency_queue_names must list at least one Batch job queue name (1-128 letters, digits, '-' or '_', starting with a letter or digit), not an ARN."
+  }
+}

@@ -13,7 +13,9 @@ from __future__ import annotations
 import os
 import sys
 import time
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from platform_tools import BUILD_DIR, REPO_ROOT, ToolingError
@@ -62,8 +64,93 @@ def run_glue_jobs(outputs: dict[str, Any], emulator: EmulatorProcess) -> list[st
     return lines
 
 
+def batch_job_state_change(queue_arn: str, job_name: str, status: str) -> dict[str, Any]:
+    """A `Batch Job State Change` event as EventBridge delivers it (moto sends none itself)."""
+    _, partition, _, region, account, _ = queue_arn.split(":", 5)
+    job_id = str(uuid.uuid4())
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Batch Job State Change",
+        "source": "aws.batch",
+        "account": account,
+        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": region,
+        "resources": [f"arn:{partition}:batch:{region}:{account}:job/{job_id}"],
+        "detail": {"jobName": job_name, "jobId": job_id, "jobQueue": queue_arn, "status": status},
+    }
+
+
+def create_batch_queues(emulator: EmulatorProcess, queue_arns: list[str]) -> None:
+    """Stand in for the Batch side (owned by the manifest jobs' team): one unmanaged environment, the queues."""
+    iam, batch = emulator.client("iam"), emulator.client("batch")
+    role = iam.create_role(RoleName="demo-batch-service", AssumeRolePolicyDocument='{"Version": "2012-10-17"}')
+    environment = batch.create_compute_environment(
+        computeEnvironmentName="demo-manifest-jobs", type="UNMANAGED", state="ENABLED", serviceRole=role["Role"]["Arn"]
+    )["computeEnvironmentArn"]
+    for arn in queue_arns:
+        batch.create_job_queue(
+            jobQueueName=arn.rsplit("/", 1)[1],
+            state="ENABLED",
+            priority=1,
+            computeEnvironmentOrder=[{"order": 1, "computeEnvironment": environment}],
+        )
+
+
+def drive_manifest_launcher(outputs: dict[str, Any], emulator: EmulatorProcess) -> list[str]:
+    """Deliver Batch events to the deployed launcher's code: it waits, starts the comparison once, then caps.
+
+    moto runs no Lambda code, so the launcher runs here, in-process, with the settings the module rendered
+    into the deployed function's environment.
+    """
+    config = outputs.get("manifest_comparison")
+    if not config:
+        return []
+    from batch_launcher.launcher.core import Clients, LaunchResult, launch
+    from batch_launcher.launcher.settings import Settings
+    from platform_tools.emulator.fills.batch_job_status import set_batch_job_status
+
+    emulator.configure({"batch": {"use_docker": False}})  # jobs are held by the control, not run
+    create_batch_queues(emulator, config["dependency_queue_arns"])
+    function = emulator.client("lambda").get_function_configuration(FunctionName=config["function_name"])
+    settings = Settings.from_environ(function["Environment"]["Variables"])
+    clients = Clients(*(emulator.client(service) for service in ("batch", "s3", "athena", "glue")))
+    # Last run's results, which the launcher clears before it starts the next run.
+    results_bucket, _, results_prefix = config["result_tables"]["counts"]["location"][5:].partition("/")
+    emulator.client("s3").put_object(Bucket=results_bucket, Key=f"{results_prefix}part-0.parquet", Body=b"old")
+
+    first_queue = config["dependency_queue_arns"][0]
+    batch = emulator.client("batch")
+    definition = batch.register_job_definition(
+        jobDefinitionName="export-manifests",
+        type="container",
+        containerProperties={"image": "busybox", "vcpus": 1, "memory": 128, "command": ["true"]},
+    )["jobDefinitionArn"]
+    still_running = batch.submit_job(jobName="export-manifests", jobQueue=first_queue, jobDefinition=definition)
+    set_batch_job_status(emulator.endpoint, still_running["jobId"], "RUNNING")
+
+    def deliver(expected: str) -> LaunchResult:
+        event = batch_job_state_change(first_queue, "import-manifests", "SUCCEEDED")
+        result = launch(event, settings, clients, now=datetime.now(UTC))
+        if result.outcome != expected:
+            raise ToolingError(f"the launcher answered {result.outcome} ({result.reason}), expected {expected}.")
+        return result
+
+    lines = [f"launcher, a job still RUNNING on a queue: {deliver('waiting').reason}"]
+    set_batch_job_status(emulator.endpoint, still_running["jobId"], "SUCCEEDED")
+    started = deliver("started")
+    run = clients.glue.get_job_run(JobName=settings.glue_job_name, RunId=started.job_run_id or "")["JobRun"]
+    lines.append(
+        f"launcher, queues drained: cleared {sum(started.objects_deleted.values())} object(s), rebuilt "
+        f"{len(started.tables_rebuilt)} tables, started {settings.glue_job_name} run {run['Id'][:12]}… "
+        f"(window {run['Arguments']['--cut_off_time_start']}..{run['Arguments']['--cut_off_time_end']} ms)"
+    )
+    lines.append(f"launcher, the same event again: {deliver('capped').reason}")
+    return lines
+
+
 # Each exercise takes the env's outputs and the emulator and returns lines to report.
-EXERCISES: list[Callable[[dict[str, Any], EmulatorProcess], list[str]]] = [run_glue_jobs]
+EXERCISES: list[Callable[[dict[str, Any], EmulatorProcess], list[str]]] = [run_glue_jobs, drive_manifest_launcher]
 
 
 def run(env_name: str, keep: bool) -> int:

@@ -1,0 +1,43 @@
+# The manifest comparison (modules/batch_launcher): when the AWS Batch queues that import and export
+# manifests drain, the launcher rebuilds the result tables and starts the comparison job. The queues
+# belong to whoever runs those Batch jobs: the stack takes their names. Manifests and results live in
+# the data bucket:
+#   manifests/import/<import_type>/, manifests/export/<snapshot_type>/   (written by the Batch jobs)
+#   curated/manifest_comparison/<table>/                                 (the job's Parquet, cleared per run)
+#   athena-results/manifest_comparison/                                  (Athena's DDL results)
+
+locals {
+  manifest_comparison_enabled = var.manifest_comparison != null
+  manifest_results_location   = "${local.data_uri}/curated/manifest_comparison/"
+  manifest_dependency_queue_arns = local.manifest_comparison_enabled ? [
+    for queue in var.manifest_comparison.dependency_queue_names :
+    "arn:${data.aws_partition.current.partition}:batch:${data.aws_region.current.name}:${local.account_id}:job-queue/${queue}"
+  ] : []
+}
+
+module "manifest_comparison" {
+  source = "../../modules/batch_launcher"
+  count  = local.manifest_comparison_enabled ? 1 : 0
+
+  name                = "${local.name}-manifests"
+  lambda_package_path = "${local.repository_root}/build/lambdas/batch_launcher.zip"
+  glue_library_path   = "${local.repository_root}/build/glue/etl_lib.zip"
+
+  dependency_queue_arns = local.manifest_dependency_queue_arns
+
+  import_manifest_location = "${local.data_uri}/manifests/import/"
+  export_manifest_location = "${local.data_uri}/manifests/export/"
+  results_location         = local.manifest_results_location
+  query_results_location   = "${local.data_uri}/athena-results/manifest_comparison/"
+  clear_prefixes           = [local.manifest_results_location]
+  data_kms_key_arns        = [aws_kms_key.data.arn]
+  database_name            = replace("${local.name}_manifests", "-", "_")
+
+  import_type             = var.manifest_comparison.import_type
+  snapshot_type           = var.manifest_comparison.snapshot_type
+  max_daily_runs          = var.manifest_comparison.max_daily_runs
+  margin_of_error_minutes = var.manifest_comparison.margin_of_error_minutes
+  log_retention_days      = var.log_retention_days
+
+  force_destroy = var.force_destroy_buckets
+}
