@@ -18,7 +18,9 @@ def test_make_demo_applies_replans_clean_exercises_and_destroys(capsys: pytest.C
     assert len(glue_lines) == 2 and all(line.endswith(": SUCCEEDED") for line in glue_lines), glue_lines
     # The manifest launcher waited on the busy queue, then started the comparison once, then hit the cap.
     assert "[demo] launcher, a job still RUNNING on a queue: queue arn:aws:batch:" in out
-    assert "[demo] launcher, queues drained: cleared 1 object(s), rebuilt 4 tables, started etl-dev-manifests run" in out
+    assert (
+        "[demo] launcher, queues drained: cleared 1 object(s), rebuilt 4 tables, started etl-dev-manifests run" in out
+    )
     assert "[demo] launcher, the same event again: etl-dev-manifests already ran 1 time(s) today (UTC)" in out
 
 
