@@ -268,3 +268,94 @@ def test_rules_cost_no_spark_jobs(spark: Any, tmp_path: Path) -> None:
         assert result.rows_written == len(GOOD)
         counts.append(len(spark.sparkContext.statusTracker().getJobIdsForGroup(group)))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("join", ["broadcast", "planner"])
+def test_rule_failures_are_quarantined_as_their_input_lines_verbatim(
+    spark: Any, run_job: RunJob, job_paths: dict[str, Path], monkeypatch: pytest.MonkeyPatch, join: str
+) -> None:
+    """Rows failing a rule are found again by their text's hash: the exact line (spacing, key order, fields
+    the mapping ignores), every copy of a repeated line, and lines in several files; with the failed rows
+    broadcast, or past the limit with the join left to Spark's planner."""
+    from etl_lib import pipeline
+
+    if join == "planner":
+        monkeypatch.setattr(pipeline, "BROADCAST_FAILED_ROWS", 0)
+    odd_spacing = '{ "type":"z",  "id": 10, "extra": {"kept": [1, 2]}, "data": {"value": 1} }'
+    repeated = json.dumps({"id": 11, "name": "twice", "data": {"value": 2}, "type": "a"})
+    write_lines(job_paths["input"], [*records(GOOD), odd_spacing, repeated], name="part-0.json")
+    write_lines(job_paths["input"], [repeated, MAPPING_BAD[1]], name="part-1.json")
+    result = run_job(MAPPING, RULES, "quarantine")
+
+    quarantined = sorted(
+        (row["raw_record"], row["stage"], row["reason"]) for row in read_quarantine(job_paths["quarantine"])
+    )
+    assert quarantined == sorted(
+        [
+            (odd_spacing, "data_quality", 'ColumnValues "type" in ["a","b"]'),
+            (repeated, "data_quality", 'IsUnique "id"'),
+            (repeated, "data_quality", 'IsUnique "id"'),
+            (MAPPING_BAD[1], "mapping", "invalid value for 'id': not a valid bigint"),
+        ]
+    )
+    assert (result.rows_in, result.rows_written, result.rows_quarantined) == (len(GOOD) + 4, len(GOOD), 4)
+
+
+def test_the_cache_keeps_text_only_for_rows_the_mapping_rejects(spark: Any) -> None:
+    from etl_lib.mapping import RAW, parse_mapping, resolve_types
+    from etl_lib.pipeline import TEXT_HASHES, mapped_rows
+
+    lines = [*records(GOOD[:2]), MAPPING_BAD[1]]
+    frame = spark.createDataFrame([(line,) for line in lines], "value string")
+    config = JsonToParquetConfig.from_args(
+        {"input_path": "unused", "output_path": "o", "quarantine_path": "q", "mapping": json.dumps(MAPPING)}
+        | {"dq_rules": RULES, "dq_policy": "quarantine"}
+    )
+    fields = resolve_types(spark, parse_mapping(json.dumps(MAPPING)))
+    rows = mapped_rows(frame, fields, config).collect()
+    assert [row[RAW] for row in rows] == [None, None, MAPPING_BAD[1]]
+    hashes = spark.createDataFrame([(line,) for line in lines], "value string").selectExpr(
+        "xxhash64(value) AS h1", "hash(value) AS h2"
+    )
+    assert [(row[TEXT_HASHES[0]], row[TEXT_HASHES[1]]) for row in rows] == [tuple(h) for h in hashes.collect()]
+
+    # Without rules that can quarantine a mapped row, no hash is computed at all.
+    warn = JsonToParquetConfig.from_args(
+        {"input_path": "unused", "output_path": "o", "quarantine_path": "q", "mapping": json.dumps(MAPPING)}
+        | {"dq_rules": RULES, "dq_policy": "warn"}
+    )
+    assert not set(TEXT_HASHES) & set(mapped_rows(frame, fields, warn).columns)
+
+
+def test_a_quarantine_that_does_not_add_up_commits_nothing(
+    run_job: RunJob, job_paths: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the lines found again are not the rows that failed (the input changed under the run), the run fails
+    and neither the output nor the quarantine is committed."""
+    from etl_lib import pipeline
+
+    original = pipeline.rule_failed_lines
+    monkeypatch.setattr(
+        pipeline,
+        "rule_failed_lines",
+        lambda *args: original(*args).limit(1),
+    )
+    write_lines(job_paths["input"], records(GOOD + DQ_BAD))
+    with pytest.raises(RuntimeError, match=r"4 rows failed but 1 input lines were found to quarantine"):
+        run_job(MAPPING, RULES, "quarantine")
+    assert not job_paths["output"].exists() or not any(job_paths["output"].rglob("*.parquet"))
+    assert not job_paths["quarantine"].exists() or not any(job_paths["quarantine"].rglob("*.json"))
+
+
+def test_the_run_puts_the_session_settings_it_changes_back(
+    spark: Any, run_job: RunJob, job_paths: dict[str, Path]
+) -> None:
+    from etl_lib.pipeline import CACHE_COMPRESSED, HUGE_METHOD_LIMIT
+
+    spark.conf.set(HUGE_METHOD_LIMIT, "60000")
+    spark.conf.unset(CACHE_COMPRESSED)
+    write_lines(job_paths["input"], records(GOOD))
+    run_job(MAPPING, RULES, "quarantine")
+    assert spark.conf.get(HUGE_METHOD_LIMIT) == "60000"
+    assert spark.conf.get(CACHE_COMPRESSED) == "true"  # unset again: Spark's default
+    spark.conf.unset(HUGE_METHOD_LIMIT)
