@@ -31,7 +31,7 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BENCH_DIR = REPO_ROOT / "build" / "bench" / "json_to_parquet"
 RESULTS = REPO_ROOT / "bench" / "results" / "json_to_parquet.json"
-VARIANTS = ("naive", "ours", "duckdb")
+VARIANTS = ("naive", "ours", "floor_reader", "floor_ours", "duckdb")
 FILES = 4
 TARGET_RATIO = 0.4
 
@@ -112,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=2_000_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=1, help="runs per variant; the best time counts")
-    parser.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated subset of naive,ours,duckdb")
+    parser.add_argument(
+        "--variants", default=",".join(VARIANTS), help=f"comma-separated subset of {','.join(VARIANTS)}"
+    )
     parser.add_argument("--output", type=Path, default=RESULTS)
     options = parser.parse_args(argv)
     variants = [v for v in options.variants.split(",") if v]
@@ -158,14 +160,14 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\njson_to_parquet, {options.rows:,} rows, {size / 1e6:.0f} MB of JSON lines ({time.strftime('%F %T')})")
     print(
-        f"{'variant':<8} {'seconds':>8} {'rows/s':>10} {'MB/s':>6} {'vs naive':>9} "
+        f"{'variant':<12} {'seconds':>8} {'rows/s':>10} {'MB/s':>6} {'vs naive':>9} "
         f"{'CPU s':>7} {'CPU vs naive':>13} {'spark jobs':>11}"
     )
     for variant, result in results.items():
         ratio = "" if result["ratio_vs_naive"] is None else f"{result['ratio_vs_naive']:.2f}"
         cpu_ratio = "" if result["cpu_ratio_vs_naive"] is None else f"{result['cpu_ratio_vs_naive']:.2f}"
         print(
-            f"{variant:<8} {result['seconds']:>8.1f} {result['rows_per_s']:>10,} {result['mb_per_s']:>6.1f} "
+            f"{variant:<12} {result['seconds']:>8.1f} {result['rows_per_s']:>10,} {result['mb_per_s']:>6.1f} "
             f"{ratio:>9} {result['cpu_seconds']:>7.1f} {cpu_ratio:>13} {result['jobs']:>11}"
         )
     if ours_ratio is not None:
