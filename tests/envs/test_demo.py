@@ -16,6 +16,12 @@ def test_make_demo_applies_replans_clean_exercises_and_destroys(capsys: pytest.C
     assert "[demo] terraform destroy" in out
     glue_lines = [line for line in out.splitlines() if line.startswith("[demo] glue job ")]
     assert len(glue_lines) == 2 and all(line.endswith(": SUCCEEDED") for line in glue_lines), glue_lines
+    # The deployed orders job's script, library and arguments ran on local Spark over the sample orders.
+    assert (
+        "[demo] orders_json_to_parquet on local Spark (deployed script, library and arguments): 8 sample orders in, "
+        "4 written to order_date=2026-11-20, order_date=2026-11-21, 4 quarantined; SUCCEEDED_WITH_DQ_FAILURES; "
+        'failed rules: ColumnValues "amount" >= 0; ColumnValues "currency" in ["EUR", "GBP", "USD"]'
+    ) in out
     # The manifest launcher waited on the busy queue, then started the comparison once, then hit the cap.
     assert "[demo] launcher, a job still RUNNING on a queue: queue arn:aws:batch:" in out
     assert (
