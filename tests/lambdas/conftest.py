@@ -8,16 +8,16 @@ afterwards); a job is held in an active status with the emulator's test control 
 
 from __future__ import annotations
 
-import json
-import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from launcher_helpers import ACCOUNT, Stack, post, unique
+from launcher_helpers import ACCOUNT, Stack
 
 from batch_launcher.launcher.core import Clients
 from batch_launcher.launcher.settings import TABLE_KINDS, ResultTable
+from emulator_helpers import batch_without_docker as docker_free_batch
+from emulator_helpers import post, unique
 from platform_tools.emulator import EmulatorProcess
 
 
@@ -43,11 +43,8 @@ def controls(emulator: EmulatorProcess) -> EmulatorProcess:
 @pytest.fixture(scope="session")
 def batch_without_docker(controls: EmulatorProcess) -> Iterator[None]:
     """Batch jobs end at submit instead of failing for want of Docker; the previous setting is put back."""
-    with urllib.request.urlopen(f"{controls.endpoint}/moto-api/config", timeout=10) as response:  # noqa: S310
-        previous = json.loads(response.read()).get("batch", {"use_docker": True})
-    controls.configure({"batch": {"use_docker": False}})
-    yield
-    controls.configure({"batch": previous})
+    with docker_free_batch(controls):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from batch_launcher.launcher.core import Clients
 from batch_launcher.launcher.settings import ResultTable, Settings
+from emulator_helpers import unique
 from platform_tools.emulator import EmulatorProcess
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def post(emulator: EmulatorProcess, path: str, body: dict[str, Any]) -> int:
-    request = urllib.request.Request(  # noqa: S310 - the emulator is on loopback http
-        f"{emulator.endpoint}{path}", data=json.dumps(body).encode(), method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 def batch_event(

@@ -21,6 +21,7 @@ import pytest
 
 from batch_launcher.launcher.core import Clients, launch
 from batch_launcher.launcher.settings import Settings
+from emulator_helpers import batch_without_docker as docker_free_batch
 from platform_tools import REPO_ROOT
 from platform_tools.emulator import EmulatorProcess
 from platform_tools.terraform import TerraformRoot
@@ -174,11 +175,8 @@ def test_the_role_grants_only_what_the_launcher_touches(aws: Any, outputs: dict[
 
 @pytest.fixture(scope="module")
 def batch_without_docker(emulator: EmulatorProcess) -> Iterator[None]:
-    with urllib.request.urlopen(f"{emulator.endpoint}/moto-api/config", timeout=10) as response:  # noqa: S310
-        previous = json.loads(response.read()).get("batch", {"use_docker": True})
-    emulator.configure({"batch": {"use_docker": False}})
-    yield
-    emulator.configure({"batch": previous})
+    with docker_free_batch(emulator):
+        yield
 
 
 def deployed_settings(function: dict[str, Any]) -> Settings:

@@ -10,15 +10,14 @@ import json
 import time
 import urllib.error
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from emulator_helpers import no_retry_client as client
+from emulator_helpers import post, unique
 from platform_tools import REPO_ROOT
 from platform_tools.emulator import EmulatorProcess
 from platform_tools.emulator.fills.glue_job_runs import OUTCOMES_PATH, set_job_run_outcomes
@@ -28,34 +27,6 @@ pytestmark = pytest.mark.emulator
 
 ROLE = "arn:aws:iam::123456789012:role/fills-test"
 COMMAND = {"Name": "glueetl", "ScriptLocation": "s3://fills-test/etl.py", "PythonVersion": "3"}
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def client(emulator: EmulatorProcess, service: str) -> Any:
-    """A boto3 client on `emulator` that does not retry moto's HTTP 500 "not implemented"."""
-    make_client: Any = boto3.client
-    return make_client(
-        service,
-        endpoint_url=emulator.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=Config(retries={"total_max_attempts": 1}),
-    )
-
-
-def post(emulator: EmulatorProcess, path: str, body: dict[str, Any]) -> int:
-    request = urllib.request.Request(  # noqa: S310 - the emulator is on loopback http
-        f"{emulator.endpoint}{path}", data=json.dumps(body).encode(), method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return error.code
 
 
 @pytest.fixture

@@ -7,17 +7,13 @@
 from __future__ import annotations
 
 import contextlib
-import json
-import urllib.error
-import urllib.request
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 
+from emulator_helpers import batch_without_docker, post, unique
+from emulator_helpers import no_retry_client as client
 from platform_tools.emulator import EmulatorProcess
 from platform_tools.emulator.fills.athena_query_outcomes import OUTCOMES_PATH, set_query_execution_outcomes
 from platform_tools.emulator.fills.batch_job_status import JOB_STATUS_PATH, set_batch_job_status
@@ -25,40 +21,10 @@ from platform_tools.emulator.fills.batch_job_status import JOB_STATUS_PATH, set_
 pytestmark = pytest.mark.emulator
 
 
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def client(emulator: EmulatorProcess, service: str) -> Any:
-    make_client: Any = boto3.client
-    return make_client(
-        service,
-        endpoint_url=emulator.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=Config(retries={"total_max_attempts": 1}),
-    )
-
-
-def post(emulator: EmulatorProcess, path: str, body: dict[str, Any]) -> int:
-    request = urllib.request.Request(  # noqa: S310 - the emulator is on loopback http
-        f"{emulator.endpoint}{path}", data=json.dumps(body).encode(), method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return int(response.status)
-    except urllib.error.HTTPError as error:
-        return error.code
-
-
 @contextlib.contextmanager
 def docker_free_batch(emulator: EmulatorProcess) -> Iterator[tuple[Any, str, str]]:
     """A Batch client with `batch.use_docker = false` for the duration, and a queue plus job definition."""
-    with urllib.request.urlopen(f"{emulator.endpoint}/moto-api/config", timeout=10) as response:  # noqa: S310
-        previous = json.loads(response.read()).get("batch", {"use_docker": True})
-    emulator.configure({"batch": {"use_docker": False}})
-    try:
+    with batch_without_docker(emulator):
         batch = client(emulator, "batch")
         role = client(emulator, "iam").create_role(RoleName=unique("batch"), AssumeRolePolicyDocument="{}")
         environment = batch.create_compute_environment(
@@ -76,8 +42,6 @@ def docker_free_batch(emulator: EmulatorProcess) -> Iterator[tuple[Any, str, str
             containerProperties={"image": "busybox", "vcpus": 1, "memory": 128, "command": ["true"]},
         )["jobDefinitionArn"]
         yield batch, queue, definition
-    finally:
-        emulator.configure({"batch": previous})
 
 
 def active_jobs(batch: Any, queue: str) -> dict[str, list[str]]:
