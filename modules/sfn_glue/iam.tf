@@ -15,13 +15,6 @@ locals {
       conditions = local.no_conditions
     }],
     [{
-      # The one rule Step Functions manages for Glue .sync tasks; no other rule.
-      sid        = "ManageGlueSyncRule"
-      actions    = local.integration_actions.glue_sync_managed_rule
-      resources  = [local.glue_sync_managed_rule_arn]
-      conditions = local.no_conditions
-    }],
-    [{
       sid        = "PublishFailureNotifications"
       actions    = local.integration_actions.sns_publish
       resources  = [local.topic_arn]

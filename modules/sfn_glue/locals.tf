@@ -247,12 +247,11 @@ locals {
   # uses needs (https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html).
   # iam.tf scopes each to the resources this module names.
   integration_actions = {
-    # Run a Job (.sync): start, poll, and stop (on task timeout or an aborted execution) the runs.
+    # Run a Job (.sync): start, poll, and stop (on task timeout or an aborted execution) the runs. Glue's
+    # .sync polls the run: unlike the ECS or Batch integrations it uses no managed EventBridge rule, so AWS's
+    # template (connect-glue.html) grants no events action, and neither does this module.
     glue_start_job_run_sync = ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"]
-    # The managed EventBridge rule Step Functions creates in the account for .sync integrations
-    # (terraform-aws-step-functions #11 and #33: "not authorized to create managed-rule").
-    glue_sync_managed_rule = ["events:PutTargets", "events:PutRule", "events:DescribeRule"]
-    sns_publish            = ["sns:Publish"]
+    sns_publish             = ["sns:Publish"]
     # SNS encrypts the message with the topic's key on the publisher's behalf.
     sns_publish_encrypted = ["kms:GenerateDataKey", "kms:Decrypt"]
     # https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html
@@ -269,5 +268,4 @@ locals {
     # https://docs.aws.amazon.com/step-functions/latest/dg/xray-iam.html
     xray = ["xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:PutTelemetryRecords", "xray:PutTraceSegments"]
   }
-  glue_sync_managed_rule_arn = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/StepFunctionsGetEventsForGlueJobRunsRule"
 }
