@@ -34,7 +34,9 @@ def apply() -> None:
         bucket = self.get_bucket(bucket_name)
         if version_id is None or getattr(bucket, "versioning_status", None) != "Suspended":
             return original_delete_object(self, bucket_name, key_name, version_id=version_id, bypass=bypass)
-        # moto's versioned path deletes exactly the named version (and honours object locks).
+        # moto's versioned path deletes exactly the named version (and honours object locks). The status is
+        # flipped for the length of this call only; a write racing it on the same bucket would be versioned,
+        # which no user of the emulator (Terraform emptying a bucket it destroys) does.
         bucket.versioning_status = "Enabled"
         try:
             return original_delete_object(self, bucket_name, key_name, version_id=version_id, bypass=bypass)
