@@ -55,7 +55,6 @@ MAPPED = "__mapped"
 # lines share both only with odds far below one in a billion billion at any realistic row count.
 TEXT_HASHES = ("__h1", "__h2")
 STAGE = "__stage"
-DQ_REASON = "__dq_reason"
 
 # Up to this many rule-failed rows, their hashes are broadcast to find their lines (~40 MB at most).
 BROADCAST_FAILED_ROWS = 2_000_000
@@ -163,8 +162,8 @@ def rule_failure_reason(flags: list[tuple[str, str]]) -> Column:
 
 def classify(mapped_df: DataFrame, fields: list[ResolvedField], config: JsonToParquetConfig) -> DataFrame:
     """Typed target columns plus: `__mapped`, one `__dq<i>` flag per row-level rule, `__good` (to write),
-    `__stage` and `__reason` (why a row is quarantined), `__raw` (the text of rows the mapping rejects)
-    and the text hashes, where kept."""
+    `__reason` and `__raw` (why the mapping rejects a row, and its text) and the text hashes, where kept.
+    Why a mapped row fails its rules is said from its flags, by `rule_failed_lines`."""
     ruleset = config.ruleset
     mapped = F.col(MAPPED)
     flagged = add_row_flags(mapped_df, ruleset, mapped)
@@ -172,9 +171,7 @@ def classify(mapped_df: DataFrame, fields: list[ResolvedField], config: JsonToPa
     any_failed: Column = F.lit(False)
     for name, _ in flags:
         any_failed = any_failed | F.col(name)
-    quarantine_failures = config.dq_policy == "quarantine" and bool(flags)
-    good = mapped & ~any_failed if quarantine_failures else mapped
-    dq_reason = rule_failure_reason(flags)
+    good = mapped & ~any_failed if quarantines_rule_failures(config) else mapped
     targets = [F.col(f"`{resolved.mapping.target}`") for resolved in fields]
     hashes = [F.col(name) for name in TEXT_HASHES if name in flagged.columns]
     return flagged.select(
@@ -182,8 +179,7 @@ def classify(mapped_df: DataFrame, fields: list[ResolvedField], config: JsonToPa
         mapped,
         *[F.col(name) for name, _ in flags],
         good.alias(GOOD),
-        F.when(~good, F.when(mapped, F.lit("data_quality")).otherwise(F.lit("mapping"))).alias(STAGE),
-        F.when(~good, F.when(mapped, dq_reason).otherwise(F.col(REASON))).alias(REASON),
+        F.col(REASON),
         F.col(RAW),
         *hashes,
     )
@@ -313,7 +309,7 @@ def _write_quarantine(
     staged_quarantine: str,
 ) -> None:
     """Write every quarantined row (stage, reason, its input line) to staging; check the count written."""
-    quarantined = classified.where(~F.col(MAPPED)).select(F.col(STAGE), F.col(REASON), F.col(RAW))
+    quarantined = classified.where(~F.col(MAPPED)).select(F.lit("mapping").alias(STAGE), F.col(REASON), F.col(RAW))
     if counts["rows_dq_quarantined"] and quarantines_rule_failures(config):
         quarantined = quarantined.unionByName(
             rule_failed_lines(records, classified, config, counts["rows_dq_quarantined"])
