@@ -66,11 +66,11 @@ def spark_session() -> Any:
     return session
 
 
-def naive(spark: Any, source: str, output: str) -> int:
+def mapping_as_casts(df: Any) -> Any:
+    """MAPPING as plain casts, the way a Glue-style script writes it (no check that a value converted)."""
     from pyspark.sql import functions as F
 
-    df = spark.read.json(source)  # a full pass to infer the schema
-    mapped = df.select(
+    return df.select(
         F.col("id").cast("bigint").alias("id"),
         F.col("name"),
         F.col("address.city").alias("city"),
@@ -81,6 +81,13 @@ def naive(spark: Any, source: str, output: str) -> int:
         F.col("type"),
         F.col("email"),
     )
+
+
+def naive(spark: Any, source: str, output: str) -> int:
+    from pyspark.sql import functions as F
+
+    df = spark.read.json(source)  # a full pass to infer the schema
+    mapped = mapping_as_casts(df)
     rows = mapped.count()  # RowCount > 0
     checks = {
         "RowCount": rows > 0,
@@ -118,27 +125,11 @@ def ours(spark: Any, source: str, output: str) -> int:
 
 
 def floor_reader(spark: Any, source: str, output: str) -> int:
-    from pyspark.sql import functions as F
-
     schema = (
         "id string, name string, address struct<city: string, zip: string>, value string, ts string, "
         "tags array<string>, type string, email string"
     )
-    mapped = (
-        spark.read.schema(schema)
-        .json(source)
-        .select(
-            F.col("id").cast("bigint").alias("id"),
-            F.col("name"),
-            F.col("address.city").alias("city"),
-            F.col("address.zip").alias("zip"),
-            F.col("value").cast("decimal(12,2)").alias("value"),
-            F.to_timestamp("ts").alias("ts"),
-            F.col("tags"),
-            F.col("type"),
-            F.col("email"),
-        )
-    )
+    mapped = mapping_as_casts(spark.read.schema(schema).json(source))
     mapped.write.mode("overwrite").option("compression", "snappy").parquet(output)
     return int(spark.read.parquet(output).count())
 
