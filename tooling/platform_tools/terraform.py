@@ -169,7 +169,15 @@ class TerraformRoot:
 def root_modules(repo: Path = REPO_ROOT) -> list[Path]:
     """Every directory with .tf files that is a module, an example, an env or a test fixture."""
     roots: set[Path] = set()
-    for pattern in ("modules/*", "modules/*/examples/*", "modules/*/tests/fixtures/*", "envs/*", "tests/**/fixtures/*"):
+    for pattern in (
+        "modules/*",
+        "modules/_parts/*",
+        "modules/*/examples/*",
+        "modules/*/tests/fixtures/*",
+        "stacks/*",
+        "envs/*",
+        "tests/**/fixtures/*",
+    ):
         for path in repo.glob(pattern):
             if path.is_dir() and any(path.glob("*.tf")):
                 roots.add(path)
@@ -202,7 +210,7 @@ def test_all(paths: Iterable[Path]) -> None:
 
 
 def fmt_check() -> None:
-    dirs = [name for name in ("modules", "envs", "tests") if (REPO_ROOT / name).is_dir()]
+    dirs = [name for name in ("modules", "stacks", "envs", "tests") if (REPO_ROOT / name).is_dir()]
     result = subprocess.run(
         [terraform_binary(), "fmt", "-check", "-recursive", "-list=true", *dirs],
         cwd=REPO_ROOT,

@@ -1,0 +1,15 @@
+output "arn" {
+  description = "Role ARN."
+  value       = aws_iam_role.this.arn
+}
+
+output "name" {
+  description = "Role name."
+  value       = aws_iam_role.this.name
+}
+
+output "policy_json" {
+  description = "The inline policy document, available once the policy is attached (depend on it before the role is used)."
+  value       = data.aws_iam_policy_document.permissions.json
+  depends_on  = [aws_iam_role_policy.this]
+}
