@@ -72,6 +72,7 @@ fmt-check: venv
 lint: fmt-check ## formatting, ruff and mypy
 	$(VENV)/bin/ruff check $(PY_DIRS)
 	$(VENV)/bin/mypy $(TYPED_DIRS)
+	$(PY) -m platform_tools.readme_tables --check
 
 tf-validate: venv ## terraform init + validate every module, example and env
 	@$(PY) -m platform_tools.terraform validate
