@@ -1,8 +1,8 @@
 # Optional failure alerting: Glue's job state-change events for this job -> SNS.
 
 locals {
-  create_alerts   = var.failure_alerts != null
-  alert_topic_arn = local.create_alerts ? (local.create_topic ? aws_sns_topic.alerts[0].arn : var.failure_alerts.sns_topic_arn) : null
+  create_alerts   = var.failure_topic != null
+  alert_topic_arn = local.create_alerts ? (local.create_topic ? aws_sns_topic.alerts[0].arn : var.failure_topic.arn) : null
 }
 
 resource "aws_sns_topic" "alerts" {
@@ -43,13 +43,13 @@ resource "aws_cloudwatch_event_rule" "job_failed" {
   count = local.create_alerts ? 1 : 0
 
   name        = local.alert_rule_name
-  description = "Glue job ${var.name} ended in ${join(", ", var.failure_alerts.states)}"
+  description = "Glue job ${var.name} ended in ${join(", ", var.failure_alert_states)}"
   event_pattern = jsonencode({
     source        = ["aws.glue"]
     "detail-type" = ["Glue Job State Change"]
     detail = {
       jobName = [var.name]
-      state   = var.failure_alerts.states
+      state   = var.failure_alert_states
     }
   })
   tags = var.tags

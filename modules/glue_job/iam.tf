@@ -3,8 +3,8 @@
 
 locals {
   create_role = var.role_arn == null
-  role_arn    = local.create_role ? aws_iam_role.job[0].arn : var.role_arn
-  role_name   = local.create_role ? aws_iam_role.job[0].name : element(split("/", var.role_arn), length(split("/", var.role_arn)) - 1)
+  role_arn    = local.create_role ? module.role[0].arn : var.role_arn
+  role_name   = local.create_role ? module.role[0].name : element(split("/", var.role_arn), length(split("/", var.role_arn)) - 1)
 
   code_object_arns = compact([
     "${local.bucket_arn}/${local.script_key}",
@@ -53,20 +53,16 @@ locals {
     local.create_log_group ? ["${local.log_group_arn}*"] : [],
   ))
 
-  no_conditions = []
-
   policy_statements = concat(
     [{
-      sid        = "ReadJobCode"
-      actions    = ["s3:GetObject"]
-      resources  = local.code_object_arns
-      conditions = local.no_conditions
+      sid       = "ReadJobCode"
+      actions   = ["s3:GetObject"]
+      resources = local.code_object_arns
     }],
     length(local.read_prefixes) == 0 ? [] : [{
-      sid        = "ReadDeclaredPrefixes"
-      actions    = ["s3:GetObject", "s3:GetObjectVersion"]
-      resources  = [for prefix in local.parsed_read_prefixes : "arn:${local.partition}:s3:::${prefix.bucket}/${prefix.key}*"]
-      conditions = local.no_conditions
+      sid       = "ReadDeclaredPrefixes"
+      actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+      resources = [for prefix in local.parsed_read_prefixes : "arn:${local.partition}:s3:::${prefix.bucket}/${prefix.key}*"]
     }],
     length(local.write_prefixes) == 0 ? [] : [{
       sid = "WriteDeclaredPrefixes"
@@ -78,14 +74,12 @@ locals {
         "s3:ListMultipartUploadParts",
         "s3:PutObject",
       ]
-      resources  = [for prefix in local.parsed_write_prefixes : "arn:${local.partition}:s3:::${prefix.bucket}/${prefix.key}*"]
-      conditions = local.no_conditions
+      resources = [for prefix in local.parsed_write_prefixes : "arn:${local.partition}:s3:::${prefix.bucket}/${prefix.key}*"]
     }],
     length(local.listable_buckets) == 0 ? [] : [{
-      sid        = "LocateDeclaredBuckets"
-      actions    = ["s3:GetBucketLocation"]
-      resources  = [for bucket in local.listable_buckets : "arn:${local.partition}:s3:::${bucket}"]
-      conditions = local.no_conditions
+      sid       = "LocateDeclaredBuckets"
+      actions   = ["s3:GetBucketLocation"]
+      resources = [for bucket in local.listable_buckets : "arn:${local.partition}:s3:::${bucket}"]
     }],
     # One statement per bucket: s3:ListBucket is limited to that bucket's declared prefixes.
     [for index, bucket in local.listable_buckets : {
@@ -107,8 +101,7 @@ locals {
         "glue:GetPartitions",
         "glue:GetTable",
       ]
-      resources  = concat([local.catalog_arn], local.catalog_read_arns)
-      conditions = local.no_conditions
+      resources = concat([local.catalog_arn], local.catalog_read_arns)
     }],
     length(local.catalog_write_arns) == 0 ? [] : [{
       sid = "WriteDeclaredCatalogTables"
@@ -122,14 +115,12 @@ locals {
         "glue:UpdatePartition",
         "glue:UpdateTable",
       ]
-      resources  = concat([local.catalog_arn], local.catalog_write_arns)
-      conditions = local.no_conditions
+      resources = concat([local.catalog_arn], local.catalog_write_arns)
     }],
     [{
-      sid        = "WriteGlueLogs"
-      actions    = ["logs:AssociateKmsKey", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
-      resources  = local.log_resource_arns
-      conditions = local.no_conditions
+      sid       = "WriteGlueLogs"
+      actions   = ["logs:AssociateKmsKey", "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
+      resources = local.log_resource_arns
     }],
     [{
       sid = "PutGlueMetrics"
@@ -143,70 +134,29 @@ locals {
       }]
     }],
     [{
-      sid        = "UseKeysInUse"
-      actions    = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
-      resources  = local.kms_key_arns
-      conditions = local.no_conditions
+      sid       = "UseKeysInUse"
+      actions   = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
+      resources = local.kms_key_arns
     }],
     # The EvaluateDataQuality transform publishes results under the evaluation context's name, not the stored
     # ruleset's, so the grant is on the account's rulesets; the action can do nothing else.
     var.data_quality == null ? [] : [{
-      sid        = "PublishDataQualityResults"
-      actions    = ["glue:PublishDataQuality"]
-      resources  = ["arn:${local.partition}:glue:${local.region}:${local.account_id}:dataQualityRuleset/*"]
-      conditions = local.no_conditions
+      sid       = "PublishDataQualityResults"
+      actions   = ["glue:PublishDataQuality"]
+      resources = ["arn:${local.partition}:glue:${local.region}:${local.account_id}:dataQualityRuleset/*"]
     }],
   )
 }
 
-data "aws_iam_policy_document" "assume_by_glue" {
-  count = local.create_role ? 1 : 0
+module "role" {
+  source = "../_parts/iam_role"
+  count  = local.create_role ? 1 : 0
 
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["glue.amazonaws.com"]
-    }
-  }
-}
-
-resource "aws_iam_role" "job" {
-  count = local.create_role ? 1 : 0
-
-  name                 = "${var.name}-glue-job"
-  description          = "Runs Glue job ${var.name}"
-  assume_role_policy   = data.aws_iam_policy_document.assume_by_glue[0].json
-  permissions_boundary = var.role_permissions_boundary_arn
-  tags                 = var.tags
-}
-
-data "aws_iam_policy_document" "job" {
-  count = local.create_role ? 1 : 0
-
-  dynamic "statement" {
-    for_each = local.policy_statements
-    content {
-      sid       = statement.value.sid
-      actions   = statement.value.actions
-      resources = statement.value.resources
-
-      dynamic "condition" {
-        for_each = statement.value.conditions
-        content {
-          test     = condition.value.test
-          variable = condition.value.variable
-          values   = condition.value.values
-        }
-      }
-    }
-  }
-}
-
-resource "aws_iam_role_policy" "job" {
-  count = local.create_role ? 1 : 0
-
-  name   = "glue-job-permissions"
-  role   = aws_iam_role.job[0].id
-  policy = data.aws_iam_policy_document.job[0].json
+  name                     = "${var.name}-glue-job"
+  description              = "Runs Glue job ${var.name}"
+  trusted_service          = "glue.amazonaws.com"
+  permissions_boundary_arn = var.role_permissions_boundary_arn
+  policy_name              = "glue-job-permissions"
+  policy_statements        = local.policy_statements
+  tags                     = var.tags
 }

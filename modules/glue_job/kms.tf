@@ -10,81 +10,45 @@ locals {
   # The alert rule's ARN is built from its name so the key policy does not wait for the rule.
   alert_rule_name = "${var.name}-glue-job-failed"
   alert_rule_arn  = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${local.alert_rule_name}"
-  create_topic    = var.failure_alerts != null ? var.failure_alerts.sns_topic_arn == null : false
+  create_topic    = var.failure_topic != null ? var.failure_topic.arn == null : false
 }
 
-data "aws_iam_policy_document" "kms_key" {
-  # checkov:skip=CKV_AWS_109:A key policy's "*" resource means this key only; the account root statement is the documented default that delegates to IAM.
-  # checkov:skip=CKV_AWS_111:A key policy's "*" resource means this key only.
-  # checkov:skip=CKV_AWS_356:A key policy's "*" resource means this key only.
-  count = local.create_kms_key ? 1 : 0
-
-  statement {
-    sid       = "AccountAdministersKeyThroughIam"
-    actions   = ["kms:*"]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid = "CloudWatchLogsEncryptsGlueLogGroups"
-    actions = [
-      "kms:Encrypt*",
-      "kms:Decrypt*",
-      "kms:ReEncrypt*",
-      "kms:GenerateDataKey*",
-      "kms:Describe*",
-    ]
-    resources = ["*"]
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${local.region}.amazonaws.com"]
-    }
-    condition {
-      test     = "ArnLike"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = local.glue_log_group_arns
-    }
-  }
-
-  # EventBridge must encrypt what it publishes to the alert topic, which uses this key.
-  dynamic "statement" {
-    for_each = local.create_topic ? [1] : []
-    content {
-      sid       = "EventBridgePublishesToAlertTopic"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
-      resources = ["*"]
-      principals {
-        type        = "Service"
-        identifiers = ["events.amazonaws.com"]
-      }
-      condition {
+# The key's service grants, as data so the tests can read them.
+locals {
+  kms_service_grants = concat(
+    [{
+      sid     = "CloudWatchLogsEncryptsGlueLogGroups"
+      service = "logs.${local.region}.amazonaws.com"
+      actions = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+      conditions = [{
+        test     = "ArnLike"
+        variable = "kms:EncryptionContext:aws:logs:arn"
+        values   = local.glue_log_group_arns
+      }]
+    }],
+    # EventBridge must encrypt what it publishes to the alert topic, which uses this key.
+    local.create_topic ? [{
+      sid     = "EventBridgePublishesToAlertTopic"
+      service = "events.amazonaws.com"
+      actions = ["kms:Decrypt", "kms:GenerateDataKey*"]
+      conditions = [{
         test     = "StringEquals"
         variable = "aws:SourceAccount"
         values   = [local.account_id]
-      }
-    }
-  }
+      }]
+    }] : [],
+  )
 }
 
-resource "aws_kms_key" "glue" {
-  count = local.create_kms_key ? 1 : 0
+module "kms_key" {
+  source = "../_parts/kms_key"
+  count  = local.create_kms_key ? 1 : 0
 
+  name                    = "${var.name}-glue-job"
   description             = "Glue job ${var.name}: script objects, logs, job bookmarks, S3 output and alerts"
-  enable_key_rotation     = true
   deletion_window_in_days = var.kms_key_deletion_window_days
-  policy                  = data.aws_iam_policy_document.kms_key[0].json
+  service_grants          = local.kms_service_grants
   tags                    = var.tags
-}
-
-resource "aws_kms_alias" "glue" {
-  count = local.create_kms_key ? 1 : 0
-
-  name          = "alias/glue-job-${var.name}"
-  target_key_id = aws_kms_key.glue[0].key_id
 }
 
 resource "aws_glue_security_configuration" "this" {

@@ -37,7 +37,7 @@ locals {
 
   # ---------------------------------------------------------------- encryption and logs
   create_kms_key = var.kms_key_arn == null
-  kms_key_arn    = local.create_kms_key ? aws_kms_key.glue[0].arn : var.kms_key_arn
+  kms_key_arn    = local.create_kms_key ? module.kms_key[0].key_arn : var.kms_key_arn
 
   # Glue offers continuous logging only to Spark jobs; pythonshell writes to /aws-glue/python-jobs/*.
   create_log_group = local.is_spark && var.observability.continuous_logging
@@ -130,5 +130,5 @@ resource "aws_glue_job" "this" {
   }
 
   # The role's permissions and the log group must exist before the first run can start.
-  depends_on = [aws_iam_role_policy.job, aws_cloudwatch_log_group.job]
+  depends_on = [module.role, module.log_group]
 }

@@ -35,7 +35,7 @@ output "script_bucket" {
 
 output "log_group_name" {
   description = "Name of the job's continuous-logging log group, or null when none is created (pythonshell, or continuous logging off)."
-  value       = local.create_log_group ? aws_cloudwatch_log_group.job[0].name : null
+  value       = local.create_log_group ? module.log_group[0].name : null
 }
 
 output "security_configuration_name" {

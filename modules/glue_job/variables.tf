@@ -258,7 +258,7 @@ variable "script_key_prefix" {
   }
 }
 
-variable "script_bucket_force_destroy" {
+variable "force_destroy" {
   description = "Let `terraform destroy` delete the created script bucket even when it still holds objects (temporary files, Spark UI logs, old versions)."
   type        = bool
   default     = false
@@ -266,7 +266,7 @@ variable "script_bucket_force_destroy" {
 }
 
 variable "script_bucket_access_logging" {
-  description = "Server access logging of the created script bucket: the target bucket and an optional key prefix (default \"s3-access/<bucket>/\"). null: no access logs."
+  description = "Server access logging of the created script bucket: the target bucket and an optional key prefix (default \"s3/<bucket>/\"). null: no access logs."
   type = object({
     target_bucket = string
     target_prefix = optional(string)
@@ -389,40 +389,48 @@ variable "kms_key_deletion_window_days" {
 }
 
 variable "log_retention_days" {
-  description = "Retention of the job's CloudWatch log group, in days."
+  description = "Retention of the job's CloudWatch log group, in days: one of the values CloudWatch Logs accepts (checked in modules/_parts/log_group)."
   type        = number
   default     = 30
   nullable    = false
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (the values CloudWatch Logs accepts)."
-  }
 }
 
 # ------------------------------------------------------------------ alerts and data quality
 
-variable "failure_alerts" {
+variable "failure_topic" {
   description = <<-EOT
-    Alert when a run ends badly: an EventBridge rule on "Glue Job State Change" for this job in the given
-    states sends the event to an SNS topic. sns_topic_arn null: the module creates a KMS-encrypted topic that
-    only this rule may publish to; an existing topic must already let events.amazonaws.com publish.
+    Alert when a run ends badly: an EventBridge rule on "Glue Job State Change" for this job in
+    failure_alert_states sends the event to an SNS topic. {} (arn null): the module creates a topic encrypted
+    with the module's key that only this rule may publish to. { arn = ... }: an existing topic, which must
+    already let events.amazonaws.com publish (and, if encrypted with kms_key_arn, let EventBridge use that key).
     null (default): no alerting.
   EOT
   type = object({
-    sns_topic_arn = optional(string)
-    states        = optional(list(string), ["FAILED", "TIMEOUT", "STOPPED", "ERROR"])
+    arn         = optional(string)
+    kms_key_arn = optional(string)
   })
   default = null
 
   validation {
-    condition     = var.failure_alerts == null ? true : (var.failure_alerts.sns_topic_arn == null ? true : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+(\\.fifo)?$", var.failure_alerts.sns_topic_arn)))
-    error_message = "failure_alerts.sns_topic_arn must be null or an SNS topic ARN like \"arn:aws:sns:us-east-1:123456789012:alerts\"."
+    condition     = var.failure_topic == null ? true : (var.failure_topic.arn == null ? true : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.failure_topic.arn)))
+    error_message = "failure_topic.arn must be null or a standard SNS topic ARN like \"arn:aws:sns:us-east-1:123456789012:alerts\"."
   }
 
   validation {
-    condition     = var.failure_alerts == null ? true : (length(var.failure_alerts.states) > 0 && length(setsubtract(var.failure_alerts.states, ["FAILED", "TIMEOUT", "STOPPED", "ERROR"])) == 0)
-    error_message = "failure_alerts.states must be a non-empty list of \"FAILED\", \"TIMEOUT\", \"STOPPED\", \"ERROR\"."
+    condition     = var.failure_topic == null ? true : (var.failure_topic.kms_key_arn == null ? true : var.failure_topic.arn != null && can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.failure_topic.kms_key_arn)))
+    error_message = "failure_topic.kms_key_arn must be null, or the KMS key ARN (not an alias) of the topic passed in as failure_topic.arn (a created topic uses kms_key_arn)."
+  }
+}
+
+variable "failure_alert_states" {
+  description = "Run states that alert, when failure_topic is set."
+  type        = list(string)
+  default     = ["FAILED", "TIMEOUT", "STOPPED", "ERROR"]
+  nullable    = false
+
+  validation {
+    condition     = length(var.failure_alert_states) > 0 && length(setsubtract(var.failure_alert_states, ["FAILED", "TIMEOUT", "STOPPED", "ERROR"])) == 0
+    error_message = "failure_alert_states must be a non-empty list of \"FAILED\", \"TIMEOUT\", \"STOPPED\", \"ERROR\"."
   }
 }
 

@@ -13,3 +13,13 @@ output "policy_json" {
   value       = data.aws_iam_policy_document.permissions.json
   depends_on  = [aws_iam_role_policy.this]
 }
+
+output "trusted_service" {
+  description = "The service principal that may assume the role."
+  value       = var.trusted_service
+}
+
+output "permissions_boundary_arn" {
+  description = "The role's permissions boundary (null: none)."
+  value       = aws_iam_role.this.permissions_boundary
+}

@@ -53,7 +53,7 @@ run "spark_job_defaults" {
     error_message = "Default observability must render metrics, continuous logging to the module's group, job insights, and bookmarks disabled."
   }
   assert {
-    condition     = aws_cloudwatch_log_group.job[0].name == "/aws-glue/jobs/orders" && aws_cloudwatch_log_group.job[0].retention_in_days == 30
+    condition     = module.log_group[0].name == "/aws-glue/jobs/orders" && module.log_group[0].retention_days == 30
     error_message = "The continuous-logging group must exist with the default 30-day retention."
   }
   assert {
@@ -84,7 +84,7 @@ run "observability_off" {
     error_message = "With observability off, only job insights is rendered (as false) and no logging or metrics keys."
   }
   assert {
-    condition     = length(aws_cloudwatch_log_group.job) == 0 && output.log_group_name == null
+    condition     = length(module.log_group) == 0 && output.log_group_name == null
     error_message = "Without continuous logging no log group is created."
   }
 }
@@ -154,7 +154,7 @@ run "pythonshell_without_workers" {
     error_message = "pythonshell gets no Spark-only arguments (bookmarks, metrics, continuous logging, insights, TempDir)."
   }
   assert {
-    condition     = length(aws_cloudwatch_log_group.job) == 0
+    condition     = length(module.log_group) == 0
     error_message = "pythonshell has no continuous logging, so no log group."
   }
 }
@@ -260,7 +260,7 @@ run "existing_bucket_and_prefix" {
     script_key_prefix  = "teams/orders/"
   }
   assert {
-    condition     = length(aws_s3_bucket.scripts) == 0 && length(aws_s3_bucket_policy.scripts) == 0
+    condition     = length(module.script_bucket) == 0
     error_message = "With a bucket passed in, no bucket is created."
   }
   assert {

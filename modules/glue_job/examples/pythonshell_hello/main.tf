@@ -33,10 +33,10 @@ module "hello_shell" {
     "--message" = "hello from the glue_job module"
   }
 
-  failure_alerts = {}
+  failure_topic = {}
 
   # The example is torn down often; nothing in its bucket is worth keeping.
-  script_bucket_force_destroy  = true
+  force_destroy                = true
   kms_key_deletion_window_days = 7
 
   tags = {
