@@ -316,8 +316,8 @@ def test_discovery_walks_nested_and_underscore_modules(tmp_path: Path, capsys: p
     assert [p.relative_to(tmp_path).as_posix() for p in without_readme] == ["modules/_parts/no_readme"]
 
     code, out = run(tmp_path, capsys, "--check")
-    assert code == 0, out
-    assert "note: modules/_parts/no_readme has variables.tf/outputs.tf but no README.md" in out
+    assert code == 1, out
+    assert "modules/_parts/no_readme: has variables.tf/outputs.tf but no README.md" in out
 
 
 def test_variables_and_outputs_come_from_every_tf_file(tmp_path: Path) -> None:

@@ -485,7 +485,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     reports = [check_module(module, root) for module in modules]
     drifted = [report for report in reports if report.problems]
     for path in without_readme:
-        print(f"note: {path.relative_to(root).as_posix()} has variables.tf/outputs.tf but no README.md: not checked")
+        print(
+            f"{path.relative_to(root).as_posix()}: has variables.tf/outputs.tf but no README.md: write one with Inputs/Outputs tables"
+        )
 
     if args.missing_rows:
         rows = [line for report in reports for line in missing_rows(report)]
@@ -502,7 +504,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         else:
             print(f"README tables: all {len(reports)} module(s) match their variables and outputs.")
-    return 1 if args.check and drifted else 0
+    return 1 if args.check and (drifted or without_readme) else 0
 
 
 if __name__ == "__main__":
