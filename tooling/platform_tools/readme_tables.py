@@ -486,7 +486,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     drifted = [report for report in reports if report.problems]
     for path in without_readme:
         print(
-            f"{path.relative_to(root).as_posix()}: has variables.tf/outputs.tf but no README.md: write one with Inputs/Outputs tables"
+            f"{path.relative_to(root).as_posix()}: has variables.tf/outputs.tf but no README.md: "
+            "write one with Inputs/Outputs tables"
         )
 
     if args.missing_rows:
