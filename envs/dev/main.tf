@@ -9,14 +9,16 @@ provider "aws" {
   }
 }
 
-module "stack" {
-  source = "../stack"
+# The whole platform for this environment; what differs from other environments is in terraform.tfvars.
+module "platform" {
+  source = "../../stacks/platform"
 
-  environment                = "dev"
-  name_prefix                = var.name_prefix
-  log_retention_days         = var.log_retention_days
-  quarantine_expiration_days = var.quarantine_expiration_days
-  force_destroy_buckets      = var.force_destroy_buckets
-  orders_job_workers         = var.orders_job_workers
-  manifest_comparison        = var.manifest_comparison
+  environment = "dev"
+  settings    = var.settings
+}
+
+# The stack was called "stack" (from envs/stack) before it moved to stacks/platform.
+moved {
+  from = module.stack
+  to   = module.platform
 }

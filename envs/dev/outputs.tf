@@ -1,14 +1,14 @@
 output "data_bucket" {
   description = "Name of the data bucket."
-  value       = module.stack.data_bucket
+  value       = module.platform.data_bucket
 }
 
 output "glue_job_names" {
   description = "Deployed Glue jobs by role in the stack."
-  value       = module.stack.glue_job_names
+  value       = module.platform.glue_job_names
 }
 
 output "manifest_comparison" {
   description = "The manifest comparison's launcher, job, queues and data locations (null when not deployed)."
-  value       = module.stack.manifest_comparison
+  value       = module.platform.manifest_comparison
 }

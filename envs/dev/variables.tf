@@ -8,42 +8,10 @@ variable "region" {
   }
 }
 
-variable "name_prefix" {
-  description = "Prefix for every resource name."
-  type        = string
-  default     = "etl"
-}
-
-variable "log_retention_days" {
-  description = "CloudWatch log retention in days for the whole stack."
-  type        = number
-}
-
-variable "quarantine_expiration_days" {
-  description = "Days quarantined records are kept."
-  type        = number
-}
-
-variable "force_destroy_buckets" {
-  description = "Allow destroying non-empty buckets."
-  type        = bool
-  default     = false
-}
-
-variable "orders_job_workers" {
-  description = "Number of workers of the orders JSON-to-Parquet Glue job."
-  type        = number
-  default     = 2
-}
-
-variable "manifest_comparison" {
-  description = "The manifest comparison launched when Batch queues drain (see envs/stack); null deploys none."
-  type = object({
-    dependency_queue_names  = list(string)
-    import_type             = string
-    snapshot_type           = string
-    max_daily_runs          = optional(number, 1)
-    margin_of_error_minutes = optional(number, 2)
-  })
-  default = null
+variable "settings" {
+  # Typed and validated once, by the stack (stacks/platform/variables.tf, which lists every setting): an
+  # environment passes its terraform.tfvars through unchanged.
+  description = "This environment's settings of the platform stack (see stacks/platform/variables.tf)."
+  type        = any
+  default     = {}
 }

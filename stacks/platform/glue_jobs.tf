@@ -4,7 +4,7 @@
 
 locals {
   repository_root = "${path.module}/../.."
-  data_uri        = "s3://${aws_s3_bucket.data.id}"
+  data_uri        = "s3://${module.data_bucket.name}"
   catalog_name    = replace("${local.name}_curated", "-", "_")
 
   # Target columns of curated orders: source path in the JSON record -> typed column.
@@ -73,11 +73,11 @@ module "orders_json_to_parquet" {
   script_path  = "${local.repository_root}/src/glue/jobs/json_to_parquet.py"
   library_path = "${local.repository_root}/build/glue/etl_lib.zip"
 
-  number_of_workers   = var.orders_job_workers
+  number_of_workers   = var.settings.orders_job_workers
   timeout             = 120
   max_concurrent_runs = 1
   job_bookmarks       = "enable"
-  log_retention_days  = var.log_retention_days
+  log_retention_days  = var.settings.log_retention_days
 
   data_access = {
     read_prefixes = ["${local.data_uri}/raw/orders/"]
@@ -86,7 +86,7 @@ module "orders_json_to_parquet" {
       "${local.data_uri}/quarantine/orders/",
       "${local.data_uri}/reports/orders/",
     ]
-    kms_key_arns = [aws_kms_key.data.arn]
+    kms_key_arns = [module.data_key.key_arn]
   }
 
   catalog_access = [{ database = aws_glue_catalog_database.curated.name, tables = [aws_glue_catalog_table.orders.name] }]
@@ -109,8 +109,8 @@ module "orders_json_to_parquet" {
     }
   }
 
-  failure_alerts              = {}
-  script_bucket_force_destroy = var.force_destroy_buckets
+  failure_topic = {}
+  force_destroy = var.settings.force_destroy
 }
 
 module "hello_shell" {
@@ -120,14 +120,14 @@ module "hello_shell" {
   description        = "Python-shell job that logs the --message it is given"
   job_type           = "pythonshell"
   script_path        = "${local.repository_root}/src/glue/jobs/hello_shell.py"
-  log_retention_days = var.log_retention_days
+  log_retention_days = var.settings.log_retention_days
 
   default_arguments = {
     "--message" = "hello from ${local.name}"
   }
 
-  failure_alerts              = {}
-  script_bucket_force_destroy = var.force_destroy_buckets
+  failure_topic = {}
+  force_destroy = var.settings.force_destroy
 }
 
 locals {

@@ -7,10 +7,10 @@
 #   athena-results/manifest_comparison/                                  (Athena's DDL results)
 
 locals {
-  manifest_comparison_enabled = var.manifest_comparison != null
+  manifest_comparison_enabled = var.settings.manifest_comparison != null
   manifest_results_location   = "${local.data_uri}/curated/manifest_comparison/"
   manifest_dependency_queue_arns = local.manifest_comparison_enabled ? [
-    for queue in var.manifest_comparison.dependency_queue_names :
+    for queue in var.settings.manifest_comparison.dependency_queue_names :
     "arn:${data.aws_partition.current.partition}:batch:${data.aws_region.current.name}:${local.account_id}:job-queue/${queue}"
   ] : []
 }
@@ -22,6 +22,7 @@ module "manifest_comparison" {
   name                = "${local.name}-manifests"
   lambda_package_path = "${local.repository_root}/build/lambdas/batch_launcher.zip"
   glue_library_path   = "${local.repository_root}/build/glue/etl_lib.zip"
+  glue_script_path    = "${local.repository_root}/src/glue/jobs/manifest_comparison.py"
 
   dependency_queue_arns = local.manifest_dependency_queue_arns
 
@@ -30,14 +31,14 @@ module "manifest_comparison" {
   results_location         = local.manifest_results_location
   query_results_location   = "${local.data_uri}/athena-results/manifest_comparison/"
   clear_prefixes           = [local.manifest_results_location]
-  data_kms_key_arns        = [aws_kms_key.data.arn]
+  data_kms_key_arns        = [module.data_key.key_arn]
   database_name            = replace("${local.name}_manifests", "-", "_")
 
-  import_type             = var.manifest_comparison.import_type
-  snapshot_type           = var.manifest_comparison.snapshot_type
-  max_daily_runs          = var.manifest_comparison.max_daily_runs
-  margin_of_error_minutes = var.manifest_comparison.margin_of_error_minutes
-  log_retention_days      = var.log_retention_days
+  import_type             = var.settings.manifest_comparison.import_type
+  snapshot_type           = var.settings.manifest_comparison.snapshot_type
+  max_daily_runs          = var.settings.manifest_comparison.max_daily_runs
+  margin_of_error_minutes = var.settings.manifest_comparison.margin_of_error_minutes
+  log_retention_days      = var.settings.log_retention_days
 
-  force_destroy = var.force_destroy_buckets
+  force_destroy = var.settings.force_destroy
 }

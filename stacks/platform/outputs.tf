@@ -1,11 +1,11 @@
 output "data_bucket" {
   description = "Name of the data bucket (raw/, curated/, quarantine/ prefixes)."
-  value       = aws_s3_bucket.data.id
+  value       = module.data_bucket.name
 }
 
 output "data_kms_key_arn" {
   description = "ARN of the KMS key that encrypts the data bucket."
-  value       = aws_kms_key.data.arn
+  value       = module.data_key.key_arn
 }
 
 output "glue_job_names" {
