@@ -80,8 +80,8 @@ tf-validate: venv ## terraform init + validate every module, example and env
 tf-test: venv ## terraform test (mock provider) for every module with tests/*.tftest.hcl
 	@$(PY) -m platform_tools.terraform test
 
-checkov: checkov-venv ## checkov over modules/ and envs/; every finding fixed or skipped inline with a reason
-	$(CHECKOV_VENV)/bin/checkov --directory modules --directory envs --framework terraform \
+checkov: checkov-venv ## checkov over modules/, stacks/ and envs/; every finding fixed or skipped inline with a reason
+	$(CHECKOV_VENV)/bin/checkov --directory modules --directory stacks --directory envs --framework terraform \
 	  --quiet --compact --skip-download
 
 pytest: build ## every pytest suite (emulator, Terraform applies, Spark, handlers)
