@@ -145,6 +145,8 @@ locals {
       actions   = ["glue:PublishDataQuality"]
       resources = ["arn:${local.partition}:glue:${local.region}:${local.account_id}:dataQualityRuleset/*"]
     }],
+    # Sources the module does not model (a Kinesis stream, a connection), granted by the caller.
+    var.additional_policy_statements,
   )
 }
 

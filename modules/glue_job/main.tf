@@ -71,7 +71,7 @@ locals {
   default_arguments = merge(var.default_arguments, local.module_arguments)
 
   # Spark glue versions that still run; pythonshell exists only on 1.0 (Python 3.6) and 3.0 (Python 3.9).
-  spark_glue_versions       = ["2.0", "3.0", "4.0", "5.0"]
+  spark_glue_versions       = ["2.0", "3.0", "4.0", "5.0", "5.1"]
   pythonshell_glue_versions = ["1.0", "3.0"]
 }
 
@@ -113,14 +113,14 @@ resource "aws_glue_job" "this" {
     }
     precondition {
       condition     = contains(local.is_pythonshell ? local.pythonshell_glue_versions : local.spark_glue_versions, local.glue_version)
-      error_message = "glue_version does not fit job_type: pythonshell runs on \"3.0\" (Python 3.9) or \"1.0\" (Python 3.6); glueetl and gluestreaming on \"2.0\", \"3.0\", \"4.0\" or \"5.0\"."
+      error_message = "glue_version does not fit job_type: pythonshell runs on \"3.0\" (Python 3.9) or \"1.0\" (Python 3.6); glueetl and gluestreaming on \"2.0\", \"3.0\", \"4.0\", \"5.0\" or \"5.1\"."
     }
     precondition {
       condition     = var.worker_type != "G.025X" || var.job_type == "gluestreaming"
       error_message = "worker_type \"G.025X\" is for gluestreaming jobs only: use \"G.1X\" or larger."
     }
     precondition {
-      condition     = var.execution_class == null || (var.job_type == "glueetl" && contains(["3.0", "4.0", "5.0"], local.glue_version))
+      condition     = var.execution_class == null || (var.job_type == "glueetl" && contains(["3.0", "4.0", "5.0", "5.1"], local.glue_version))
       error_message = "execution_class applies to glueetl jobs on glue_version 3.0 or later only: leave it null for this job."
     }
     precondition {

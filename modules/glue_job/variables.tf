@@ -35,13 +35,13 @@ variable "job_type" {
 }
 
 variable "glue_version" {
-  description = "Glue version. null picks \"5.0\" for glueetl and gluestreaming and \"3.0\" (Python 3.9) for pythonshell. pythonshell accepts \"3.0\" (Python 3.9) or \"1.0\" (Python 3.6); Spark jobs accept \"2.0\" to \"5.0\"."
+  description = "Glue version. null picks \"5.0\" for glueetl and gluestreaming and \"3.0\" (Python 3.9) for pythonshell. pythonshell accepts \"3.0\" (Python 3.9) or \"1.0\" (Python 3.6); Spark jobs accept \"2.0\" to \"5.1\"."
   type        = string
   default     = null
 
   validation {
-    condition     = var.glue_version == null ? true : contains(["1.0", "2.0", "3.0", "4.0", "5.0"], var.glue_version)
-    error_message = "glue_version must be null or one of \"1.0\", \"2.0\", \"3.0\", \"4.0\", \"5.0\" (pythonshell: \"1.0\" or \"3.0\"; Spark jobs: \"2.0\" to \"5.0\")."
+    condition     = var.glue_version == null ? true : contains(["1.0", "2.0", "3.0", "4.0", "5.0", "5.1"], var.glue_version)
+    error_message = "glue_version must be null or one of \"1.0\", \"2.0\", \"3.0\", \"4.0\", \"5.0\", \"5.1\" (pythonshell: \"1.0\" or \"3.0\"; Spark jobs: \"2.0\" to \"5.1\")."
   }
 }
 
@@ -364,6 +364,31 @@ variable "catalog_access" {
 }
 
 # ------------------------------------------------------------------ encryption and logs
+
+variable "additional_policy_statements" {
+  description = <<-EOT
+    Grants the created role needs for sources the module does not model (a Kinesis stream, a connection):
+    sid, actions, resources (ARNs; no "*" resource), conditions. Appended after the module's own statements.
+    Ignored with role_arn (the caller grants a role it passes in).
+  EOT
+  type = list(object({
+    sid       = string
+    actions   = list(string)
+    resources = list(string)
+    conditions = optional(list(object({
+      test     = string
+      variable = string
+      values   = list(string)
+    })), [])
+  }))
+  default  = []
+  nullable = false
+
+  validation {
+    condition     = alltrue([for statement in var.additional_policy_statements : !contains(statement.resources, "*") && length(statement.resources) > 0])
+    error_message = "additional_policy_statements[*].resources must name ARNs, not \"*\" (least privilege)."
+  }
+}
 
 variable "kms_key_arn" {
   description = "Existing customer-managed KMS key for the script objects, log group, security configuration and alert topic. null (default): the module creates one with rotation on. A key passed in must let CloudWatch Logs (and EventBridge, for a created alert topic) use it."

@@ -199,3 +199,17 @@ run "permissions_boundary" {
     error_message = "The boundary must be set on the created role."
   }
 }
+
+run "additional_statements_follow_the_modules_own" {
+  variables {
+    additional_policy_statements = [{
+      sid       = "ReadTheStream"
+      actions   = ["kinesis:GetRecords", "kinesis:GetShardIterator"]
+      resources = ["arn:aws:kinesis:us-east-1:123456789012:stream/orders"]
+    }]
+  }
+  assert {
+    condition     = local.policy_statements[length(local.policy_statements) - 1].sid == "ReadTheStream" && local.policy_statements[length(local.policy_statements) - 1].resources == tolist(["arn:aws:kinesis:us-east-1:123456789012:stream/orders"])
+    error_message = "A caller's statement must be appended, unchanged, after the module's own."
+  }
+}

@@ -477,3 +477,23 @@ run "rejects_pythonshell_with_spark_ui" {
   }
   expect_failures = [aws_glue_job.this]
 }
+
+run "rejects_additional_statement_on_every_resource" {
+  command = plan
+  variables {
+    additional_policy_statements = [{ sid = "Everything", actions = ["kinesis:GetRecords"], resources = ["*"] }]
+  }
+  expect_failures = [var.additional_policy_statements]
+}
+
+run "accepts_glue_5_1_for_streaming" {
+  command = plan
+  variables {
+    job_type     = "gluestreaming"
+    glue_version = "5.1"
+  }
+  assert {
+    condition     = aws_glue_job.this.glue_version == "5.1"
+    error_message = "Glue 5.1 must be accepted for Spark jobs."
+  }
+}
