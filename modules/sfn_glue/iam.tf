@@ -1,5 +1,5 @@
-# The state machine's role. Every grant is built in local.policy_statements from what the inputs name, so the
-# tests can check each statement's resources. "*" appears only where AWS documents that the actions take no
+# The state machine's role (modules/_parts/iam_role). Every grant is built in local.policy_statements from what
+# the inputs name, so the tests can check each statement's resources. "*" appears only where AWS documents that the actions take no
 # resource-level permissions, and each such place says so.
 
 locals {
@@ -47,61 +47,35 @@ locals {
       conditions = local.no_conditions
     }] : [],
   )
-}
 
-data "aws_iam_policy_document" "assume_by_states" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["states.amazonaws.com"]
-    }
-    # Confused-deputy protection: only Step Functions acting for this account's state machines in this region.
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:*"]
-    }
+  # Who may assume the role, as data so the tests can read it. Confused-deputy protection: only Step Functions
+  # acting for this account's state machines in this region.
+  state_machine_trust = {
+    service = "states.amazonaws.com"
+    conditions = [
+      {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
+      },
+      {
+        test     = "ArnLike"
+        variable = "aws:SourceArn"
+        values   = ["arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:*"]
+      },
+    ]
   }
 }
 
-resource "aws_iam_role" "state_machine" {
-  name                 = "${var.name}-states"
-  description          = "Runs Step Functions state machine ${var.name}"
-  assume_role_policy   = data.aws_iam_policy_document.assume_by_states.json
-  permissions_boundary = var.role_permissions_boundary_arn
-  tags                 = var.tags
-}
+module "state_machine_role" {
+  source = "../_parts/iam_role"
 
-data "aws_iam_policy_document" "state_machine" {
-  # checkov:skip=CKV_AWS_111:The only "*" resources are the log-delivery and X-Ray actions, which AWS documents as taking no resource (see iam.tf).
-  # checkov:skip=CKV_AWS_356:The only "*" resources are the log-delivery and X-Ray actions, which AWS documents as taking no resource (see iam.tf).
-  dynamic "statement" {
-    for_each = local.policy_statements
-    content {
-      sid       = statement.value.sid
-      actions   = statement.value.actions
-      resources = statement.value.resources
-
-      dynamic "condition" {
-        for_each = statement.value.conditions
-        content {
-          test     = condition.value.test
-          variable = condition.value.variable
-          values   = condition.value.values
-        }
-      }
-    }
-  }
-}
-
-resource "aws_iam_role_policy" "state_machine" {
-  name   = "state-machine-permissions"
-  role   = aws_iam_role.state_machine.id
-  policy = data.aws_iam_policy_document.state_machine.json
+  name                     = "${var.name}-states"
+  description              = "Runs Step Functions state machine ${var.name}"
+  trusted_service          = local.state_machine_trust.service
+  trust_conditions         = local.state_machine_trust.conditions
+  permissions_boundary_arn = var.role_permissions_boundary_arn
+  policy_name              = "state-machine-permissions"
+  policy_statements        = local.policy_statements
+  tags                     = var.tags
 }

@@ -6,12 +6,12 @@ locals {
   log_group_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
 }
 
-resource "aws_cloudwatch_log_group" "this" {
-  # checkov:skip=CKV_AWS_338:Retention is the caller's choice (logging.retention_days, validated); a year of execution history is rarely wanted.
-  count = local.logging_enabled ? 1 : 0
+module "log_group" {
+  source = "../_parts/log_group"
+  count  = local.logging_enabled ? 1 : 0
 
-  name              = local.log_group_name
-  retention_in_days = var.logging.retention_days
-  kms_key_id        = local.kms_key_arn
-  tags              = var.tags
+  name           = local.log_group_name
+  retention_days = var.log_retention_days
+  kms_key_arn    = local.kms_key_arn
+  tags           = var.tags
 }

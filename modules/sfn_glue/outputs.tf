@@ -10,12 +10,12 @@ output "state_machine_name" {
 
 output "role_arn" {
   description = "ARN of the state machine's IAM role."
-  value       = aws_iam_role.state_machine.arn
+  value       = module.state_machine_role.arn
 }
 
 output "role_name" {
   description = "Name of the state machine's IAM role."
-  value       = aws_iam_role.state_machine.name
+  value       = module.state_machine_role.name
 }
 
 output "failure_topic_arn" {
@@ -25,12 +25,12 @@ output "failure_topic_arn" {
 
 output "log_group_name" {
   description = "Name of the execution log group, or null when logging.level is \"OFF\"."
-  value       = local.logging_enabled ? aws_cloudwatch_log_group.this[0].name : null
+  value       = local.logging_enabled ? module.log_group[0].name : null
 }
 
 output "log_group_arn" {
   description = "ARN of the execution log group, or null when logging.level is \"OFF\"."
-  value       = local.logging_enabled ? aws_cloudwatch_log_group.this[0].arn : null
+  value       = local.logging_enabled ? module.log_group[0].arn : null
 }
 
 output "kms_key_arn" {
@@ -45,7 +45,7 @@ output "schedule_rule_name" {
 
 output "schedule_role_arn" {
   description = "ARN of the role the schedule starts executions with, or null without a schedule."
-  value       = local.create_schedule ? aws_iam_role.schedule[0].arn : null
+  value       = local.create_schedule ? module.schedule_role[0].arn : null
 }
 
 output "definition" {

@@ -9,6 +9,28 @@ locals {
   schedule_missing_paths = local.create_schedule ? [
     for path in local.input_paths : path if !contains([for field in keys(var.schedule.input) : "$.${field}"], path)
   ] : []
+
+  # The schedule role's trust and policy, as data so the tests can read them.
+  schedule_trust = {
+    service = "events.amazonaws.com"
+    conditions = [
+      {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
+      },
+      {
+        test     = "ArnEquals"
+        variable = "aws:SourceArn"
+        values   = [local.schedule_rule_arn]
+      },
+    ]
+  }
+  schedule_policy_statements = [{
+    sid       = "StartThisStateMachine"
+    actions   = ["states:StartExecution"]
+    resources = [aws_sfn_state_machine.this.arn]
+  }]
 }
 
 resource "aws_cloudwatch_event_rule" "schedule" {
@@ -21,54 +43,18 @@ resource "aws_cloudwatch_event_rule" "schedule" {
   tags                = var.tags
 }
 
-data "aws_iam_policy_document" "assume_by_events" {
-  count = local.create_schedule ? 1 : 0
+module "schedule_role" {
+  source = "../_parts/iam_role"
+  count  = local.create_schedule ? 1 : 0
 
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [local.schedule_rule_arn]
-    }
-  }
-}
-
-resource "aws_iam_role" "schedule" {
-  count = local.create_schedule ? 1 : 0
-
-  name                 = "${var.name}-schedule-start"
-  description          = "Lets EventBridge rule ${local.schedule_rule_name} start state machine ${var.name}"
-  assume_role_policy   = data.aws_iam_policy_document.assume_by_events[0].json
-  permissions_boundary = var.role_permissions_boundary_arn
-  tags                 = var.tags
-}
-
-data "aws_iam_policy_document" "schedule" {
-  count = local.create_schedule ? 1 : 0
-
-  statement {
-    sid       = "StartThisStateMachine"
-    actions   = ["states:StartExecution"]
-    resources = [aws_sfn_state_machine.this.arn]
-  }
-}
-
-resource "aws_iam_role_policy" "schedule" {
-  count = local.create_schedule ? 1 : 0
-
-  name   = "start-state-machine"
-  role   = aws_iam_role.schedule[0].id
-  policy = data.aws_iam_policy_document.schedule[0].json
+  name                     = "${var.name}-schedule-start"
+  description              = "Lets EventBridge rule ${local.schedule_rule_name} start state machine ${var.name}"
+  trusted_service          = local.schedule_trust.service
+  trust_conditions         = local.schedule_trust.conditions
+  permissions_boundary_arn = var.role_permissions_boundary_arn
+  policy_name              = "start-state-machine"
+  policy_statements        = local.schedule_policy_statements
+  tags                     = var.tags
 }
 
 resource "aws_cloudwatch_event_target" "schedule" {
@@ -77,7 +63,7 @@ resource "aws_cloudwatch_event_target" "schedule" {
   rule      = aws_cloudwatch_event_rule.schedule[0].name
   target_id = "start-execution"
   arn       = aws_sfn_state_machine.this.arn
-  role_arn  = aws_iam_role.schedule[0].arn
+  role_arn  = module.schedule_role[0].arn
   input     = jsonencode(var.schedule.input)
 
   lifecycle {
@@ -87,5 +73,5 @@ resource "aws_cloudwatch_event_target" "schedule" {
     }
   }
 
-  depends_on = [aws_iam_role_policy.schedule]
+  depends_on = [module.schedule_role]
 }

@@ -228,11 +228,12 @@ variable "schedule" {
 # ------------------------------------------------------------------ logging and tracing
 
 variable "logging" {
-  description = "Execution history to CloudWatch Logs: level (\"ALL\", \"ERROR\", \"FATAL\" or \"OFF\"), include_execution_data (inputs and outputs in the log, which may hold sensitive values), retention_days of the created log group \"/aws/vendedlogs/states/<name>\" (KMS-encrypted). Level \"OFF\" creates no log group."
+  description = "Execution history to CloudWatch Logs: level (\"ALL\", \"ERROR\", \"FATAL\" or \"OFF\") and include_execution_data (inputs and outputs in the log, which may hold sensitive values), into the created log group \"/aws/vendedlogs/states/<name>\" (KMS-encrypted; retention: log_retention_days). Level \"OFF\" creates no log group."
   type = object({
     level                  = optional(string, "ALL")
     include_execution_data = optional(bool, false)
-    retention_days         = optional(number, 30)
+    # Moved to log_retention_days; kept in the type only so an old setting is refused, not silently dropped.
+    retention_days = optional(number)
   })
   default  = {}
   nullable = false
@@ -243,9 +244,16 @@ variable "logging" {
   }
 
   validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.logging.retention_days)
-    error_message = "logging.retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (the values CloudWatch Logs accepts)."
+    condition     = var.logging.retention_days == null
+    error_message = "logging.retention_days has moved: set the top-level log_retention_days instead (see CHANGELOG.md)."
   }
+}
+
+variable "log_retention_days" {
+  description = "Retention of the execution log group, in days: one of the values CloudWatch Logs accepts (checked in modules/_parts/log_group)."
+  type        = number
+  default     = 30
+  nullable    = false
 }
 
 variable "tracing_enabled" {

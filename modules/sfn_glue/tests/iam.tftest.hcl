@@ -60,11 +60,11 @@ run "defaults_grant_only_what_the_definition_uses" {
     error_message = "No action may be a wildcard."
   }
   assert {
-    condition     = jsonencode([for p in data.aws_iam_policy_document.assume_by_states.statement[0].principals : p.identifiers]) == jsonencode([["states.amazonaws.com"]])
+    condition     = local.state_machine_trust.service == "states.amazonaws.com" && module.state_machine_role.trusted_service == "states.amazonaws.com"
     error_message = "Only Step Functions may assume the role."
   }
   assert {
-    condition = jsonencode({ for c in data.aws_iam_policy_document.assume_by_states.statement[0].condition : "${c.test} ${c.variable}" => c.values }) == jsonencode({
+    condition = jsonencode({ for c in local.state_machine_trust.conditions : "${c.test} ${c.variable}" => c.values }) == jsonencode({
       "StringEquals aws:SourceAccount" = ["123456789012"]
       "ArnLike aws:SourceArn"          = ["arn:aws:states:us-east-1:123456789012:stateMachine:*"]
     })
@@ -75,8 +75,29 @@ run "defaults_grant_only_what_the_definition_uses" {
     error_message = "The created topic must be encrypted with the module's key."
   }
   assert {
-    condition     = aws_cloudwatch_log_group.this[0].kms_key_id == aws_kms_key.this[0].arn && aws_cloudwatch_log_group.this[0].name == "/aws/vendedlogs/states/hello"
+    condition     = module.log_group[0].kms_key_arn == module.kms_key[0].key_arn && module.log_group[0].name == "/aws/vendedlogs/states/hello"
     error_message = "The log group must be a vended-logs group encrypted with the module's key."
+  }
+  assert {
+    condition     = module.log_group[0].retention_days == 30
+    error_message = "log_retention_days must default to 30 days and reach the log group."
+  }
+  assert {
+    condition     = length(module.kms_key) == 1 && module.kms_key[0].alias_name == "alias/hello-sfn-glue"
+    error_message = "A key must be created (rotation and the account root statement: modules/_parts/kms_key's tests) with the alias alias/<name>-sfn-glue."
+  }
+  assert {
+    condition = jsonencode(local.kms_service_grants) == jsonencode([{
+      sid     = "CloudWatchLogsEncryptsThisLogGroupOnly"
+      service = "logs.us-east-1.amazonaws.com"
+      actions = ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"]
+      conditions = [{
+        test     = "ArnEquals"
+        variable = "kms:EncryptionContext:aws:logs:arn"
+        values   = ["arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/hello"]
+      }]
+    }])
+    error_message = "CloudWatch Logs of the region, and no other service, may use the key, for this log group only (encryption-context condition)."
   }
   assert {
     condition     = aws_sfn_state_machine.this.logging_configuration[0].level == "ALL" && !aws_sfn_state_machine.this.logging_configuration[0].include_execution_data
@@ -87,7 +108,7 @@ run "defaults_grant_only_what_the_definition_uses" {
     error_message = "X-Ray tracing must default to on."
   }
   assert {
-    condition     = length(aws_cloudwatch_event_rule.schedule) == 0 && length(aws_iam_role.schedule) == 0
+    condition     = length(aws_cloudwatch_event_rule.schedule) == 0 && length(module.schedule_role) == 0
     error_message = "No schedule unless one is asked for."
   }
 }
@@ -103,8 +124,12 @@ run "no_logging_no_tracing_no_wildcards" {
     error_message = "Without logging and tracing no statement may name \"*\"."
   }
   assert {
-    condition     = length(aws_cloudwatch_log_group.this) == 0 && length(aws_sfn_state_machine.this.logging_configuration) == 0
+    condition     = length(module.log_group) == 0 && length(aws_sfn_state_machine.this.logging_configuration) == 0
     error_message = "Logging OFF must create no log group and no logging configuration."
+  }
+  assert {
+    condition     = length(module.kms_key) == 1 && length(local.kms_service_grants) == 0
+    error_message = "Without a log group the key (still made for the created topic) grants no service."
   }
   assert {
     condition     = !aws_sfn_state_machine.this.tracing_configuration[0].enabled
@@ -122,7 +147,7 @@ run "passed_in_topic_and_key" {
   }
 
   assert {
-    condition     = length(aws_sns_topic.failures) == 0 && length(aws_kms_key.this) == 0
+    condition     = length(aws_sns_topic.failures) == 0 && length(module.kms_key) == 0
     error_message = "A passed-in topic (and no log group) means no topic and no key are created."
   }
   assert {
@@ -149,7 +174,7 @@ run "passed_in_unencrypted_topic" {
     error_message = "Without a topic key there is no KMS grant."
   }
   assert {
-    condition     = length(aws_kms_key.this) == 1
+    condition     = length(module.kms_key) == 1
     error_message = "The log group still gets the module's key."
   }
 }
@@ -171,15 +196,15 @@ run "schedule_starts_only_this_state_machine" {
     error_message = "The target must start this state machine with the fixed input."
   }
   assert {
-    condition     = aws_cloudwatch_event_target.schedule[0].role_arn == aws_iam_role.schedule[0].arn
+    condition     = aws_cloudwatch_event_target.schedule[0].role_arn == module.schedule_role[0].arn
     error_message = "The target must start executions with the schedule's own role."
   }
   assert {
-    condition     = jsonencode(data.aws_iam_policy_document.schedule[0].statement[0].actions) == jsonencode(["states:StartExecution"]) && jsonencode(data.aws_iam_policy_document.schedule[0].statement[0].resources) == jsonencode(["arn:aws:states:us-east-1:123456789012:stateMachine:hello"])
+    condition     = jsonencode(local.schedule_policy_statements[*].actions) == jsonencode([["states:StartExecution"]]) && jsonencode(local.schedule_policy_statements[*].resources) == jsonencode([["arn:aws:states:us-east-1:123456789012:stateMachine:hello"]])
     error_message = "The schedule's role may only start this state machine."
   }
   assert {
-    condition = jsonencode({ for c in data.aws_iam_policy_document.assume_by_events[0].statement[0].condition : "${c.test} ${c.variable}" => c.values }) == jsonencode({
+    condition = module.schedule_role[0].trusted_service == "events.amazonaws.com" && jsonencode({ for c in local.schedule_trust.conditions : "${c.test} ${c.variable}" => c.values }) == jsonencode({
       "StringEquals aws:SourceAccount" = ["123456789012"]
       "ArnEquals aws:SourceArn"        = ["arn:aws:events:us-east-1:123456789012:rule/hello-schedule"]
     })

@@ -25,7 +25,6 @@ variable "name" {
 }
 
 data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
 
 locals {
   repository_root = "${path.module}/../../../.."
@@ -44,61 +43,21 @@ locals {
 
 # ---------------------------------------------------------------- the data the job reads and writes
 
-data "aws_iam_policy_document" "data_key" {
-  # checkov:skip=CKV_AWS_109:A key policy's "*" resource is the key itself; the account root delegates to IAM.
-  # checkov:skip=CKV_AWS_111:A key policy's "*" resource is the key itself.
-  # checkov:skip=CKV_AWS_356:A key policy's "*" resource is the key itself.
-  statement {
-    sid       = "AccountAdministersKeyThroughIam"
-    actions   = ["kms:*"]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
-    }
-  }
-}
+module "data_key" {
+  source = "../../../_parts/kms_key"
 
-resource "aws_kms_key" "data" {
+  name                    = "${var.name}-data"
   description             = "${var.name} data"
-  enable_key_rotation     = true
   deletion_window_in_days = 7
-  policy                  = data.aws_iam_policy_document.data_key.json
 }
 
-resource "aws_s3_bucket" "data" {
-  # checkov:skip=CKV_AWS_18:Example data bucket: access logging would need a second bucket and shows nothing about the pipeline.
-  # checkov:skip=CKV_AWS_144:Example data bucket: replication is out of scope.
-  # checkov:skip=CKV2_AWS_62:Example data bucket: no event notifications needed.
-  # checkov:skip=CKV2_AWS_61:Example data bucket: lives as long as the example; no lifecycle needed.
-  bucket        = local.data_bucket
+module "data_bucket" {
+  source = "../../../_parts/secure_bucket"
+
+  name        = local.data_bucket
+  kms_key_arn = module.data_key.key_arn
+  # The example is torn down often; nothing in its bucket is worth keeping.
   force_destroy = true
-}
-
-resource "aws_s3_bucket_versioning" "data" {
-  bucket = aws_s3_bucket.data.id
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "data" {
-  bucket = aws_s3_bucket.data.id
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.data.arn
-    }
-    bucket_key_enabled = true
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "data" {
-  bucket                  = aws_s3_bucket.data.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
 }
 
 # ---------------------------------------------------------------- the job
@@ -122,7 +81,7 @@ module "json_to_parquet_job" {
       "${local.data_uri}/quarantine/orders/",
       "${local.data_uri}/reports/orders/",
     ]
-    kms_key_arns = [aws_kms_key.data.arn]
+    kms_key_arns = [module.data_key.key_arn]
   }
 
   # --input_path comes from each execution's input (the state machine passes it).
@@ -135,7 +94,7 @@ module "json_to_parquet_job" {
   }
 
   # The example is torn down often; nothing in its bucket is worth keeping.
-  script_bucket_force_destroy  = true
+  force_destroy                = true
   kms_key_deletion_window_days = 7
 
   tags = {
@@ -167,10 +126,8 @@ module "pipeline" {
     input      = { input_path = "${local.data_uri}/raw/orders/" }
   }
 
-  logging = {
-    level          = "ALL"
-    retention_days = 30
-  }
+  logging            = { level = "ALL" }
+  log_retention_days = 30
 
   kms_key_deletion_window_days = 7
 
@@ -231,5 +188,5 @@ output "definition" {
 
 output "data_bucket" {
   description = "The example's data bucket."
-  value       = aws_s3_bucket.data.id
+  value       = module.data_bucket.id
 }

@@ -33,7 +33,7 @@ module "hello_job" {
   # No default --message: it comes from each execution's input.
 
   # The example is torn down often; nothing in its bucket is worth keeping.
-  script_bucket_force_destroy  = true
+  force_destroy                = true
   kms_key_deletion_window_days = 7
 
   tags = {

@@ -17,10 +17,6 @@
 # that ended, and $.failure on the failure path.
 
 locals {
-  account_id = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.name
-  partition  = data.aws_partition.current.partition
-
   state_machine_arn = "arn:${local.partition}:states:${local.region}:${local.account_id}:stateMachine:${var.name}"
 
   # ---------------------------------------------------------------- jobs, with derived names

@@ -29,7 +29,7 @@ data "aws_iam_policy_document" "topic" {
     condition {
       test     = "ArnNotEquals"
       variable = "aws:PrincipalArn"
-      values   = [aws_iam_role.state_machine.arn]
+      values   = [module.state_machine_role.arn]
     }
   }
 
