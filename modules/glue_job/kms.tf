@@ -37,6 +37,7 @@ locals {
         values   = [local.account_id]
       }]
     }] : [],
+    var.additional_kms_service_grants,
   )
 }
 

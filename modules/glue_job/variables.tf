@@ -401,6 +401,22 @@ variable "kms_key_arn" {
   }
 }
 
+variable "additional_kms_service_grants" {
+  description = "More AWS services that may use the key the module creates (modules/_parts/kms_key's service_grants shape: sid, service, actions, conditions), e.g. cloudwatch.amazonaws.com for alarms publishing to a topic a calling module encrypts with this key. Ignored with kms_key_arn."
+  type = list(object({
+    sid     = string
+    service = string
+    actions = list(string)
+    conditions = list(object({
+      test     = string
+      variable = string
+      values   = list(string)
+    }))
+  }))
+  default  = []
+  nullable = false
+}
+
 variable "kms_key_deletion_window_days" {
   description = "Waiting period before the created KMS key is deleted after destroy."
   type        = number

@@ -197,3 +197,18 @@ run "alerts_to_existing_topic" {
     error_message = "EventBridge needs no key access when the module creates no topic."
   }
 }
+
+run "callers_grants_are_added_to_the_created_key" {
+  variables {
+    additional_kms_service_grants = [{
+      sid        = "CloudWatchAlarmsPublishAlerts"
+      service    = "cloudwatch.amazonaws.com"
+      actions    = ["kms:Decrypt", "kms:GenerateDataKey*"]
+      conditions = [{ test = "StringEquals", variable = "aws:SourceAccount", values = ["123456789012"] }]
+    }]
+  }
+  assert {
+    condition     = [for grant in local.kms_service_grants : grant.sid] == ["CloudWatchLogsEncryptsGlueLogGroups", "CloudWatchAlarmsPublishAlerts"]
+    error_message = "A caller's grant must follow the module's own on the created key."
+  }
+}
