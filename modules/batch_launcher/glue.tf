@@ -6,7 +6,7 @@ module "comparison_job" {
 
   name         = var.name
   description  = "Compares import and export manifests (started by ${local.function_name})"
-  script_path  = local.script_path
+  script_path  = var.glue_script_path
   library_path = var.glue_library_path
 
   worker_type       = var.glue_job.worker_type
@@ -27,7 +27,7 @@ module "comparison_job" {
   }
 
   role_permissions_boundary_arn = var.role_permissions_boundary_arn
-  script_bucket_force_destroy   = var.force_destroy
+  force_destroy                 = var.force_destroy
   kms_key_deletion_window_days  = var.kms_key_deletion_window_days
   tags                          = var.tags
 }

@@ -1,5 +1,5 @@
-# The launcher's role: each grant is built in local.launcher_policy_statements from the module's own resources
-# and the caller's prefixes, so the tests can check every statement's resources.
+# The launcher's role (modules/_parts/iam_role): each grant is built in local.policy_statements from the
+# module's own resources and the caller's prefixes, so the tests can check every statement's resources.
 
 locals {
   # "s3://bucket/some/prefix/" -> { bucket = "bucket", key = "some/prefix/" }
@@ -19,7 +19,7 @@ locals {
 
   no_conditions = []
 
-  launcher_policy_statements = concat(
+  policy_statements = concat(
     [{
       sid = "ListBatchJobs"
       # batch:ListJobs supports no resource-level permissions: AWS requires "*". It only reads job summaries.
@@ -106,46 +106,14 @@ locals {
   )
 }
 
-data "aws_iam_policy_document" "assume_by_lambda" {
-  statement {
-    actions = ["sts:AssumeRole"]
-    principals {
-      type        = "Service"
-      identifiers = ["lambda.amazonaws.com"]
-    }
-  }
-}
+module "launcher_role" {
+  source = "../_parts/iam_role"
 
-resource "aws_iam_role" "launcher" {
-  name                 = local.function_name
-  description          = "Runs the batch launcher ${local.function_name}"
-  assume_role_policy   = data.aws_iam_policy_document.assume_by_lambda.json
-  permissions_boundary = var.role_permissions_boundary_arn
-  tags                 = var.tags
-}
-
-data "aws_iam_policy_document" "launcher" {
-  dynamic "statement" {
-    for_each = local.launcher_policy_statements
-    content {
-      sid       = statement.value.sid
-      actions   = statement.value.actions
-      resources = statement.value.resources
-
-      dynamic "condition" {
-        for_each = statement.value.conditions
-        content {
-          test     = condition.value.test
-          variable = condition.value.variable
-          values   = condition.value.values
-        }
-      }
-    }
-  }
-}
-
-resource "aws_iam_role_policy" "launcher" {
-  name   = "batch-launcher-permissions"
-  role   = aws_iam_role.launcher.id
-  policy = data.aws_iam_policy_document.launcher.json
+  name                     = local.function_name
+  description              = "Runs the batch launcher ${local.function_name}"
+  trusted_service          = "lambda.amazonaws.com"
+  permissions_boundary_arn = var.role_permissions_boundary_arn
+  policy_name              = "batch-launcher-permissions"
+  policy_statements        = local.policy_statements
+  tags                     = var.tags
 }

@@ -3,76 +3,42 @@
 
 locals {
   create_kms_key = var.kms_key_arn == null
-  kms_key_arn    = local.create_kms_key ? aws_kms_key.this[0].arn : var.kms_key_arn
+  kms_key_arn    = local.create_kms_key ? module.kms_key[0].key_arn : var.kms_key_arn
+
+  # The created key's service grants (besides the account root, which administers it through IAM), as data
+  # so the tests can read them.
+  kms_service_grants = [
+    {
+      sid     = "CloudWatchLogsEncryptsTheLauncherLogGroup"
+      service = "logs.${local.region}.amazonaws.com"
+      actions = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+      conditions = [{
+        test     = "ArnEquals"
+        variable = "kms:EncryptionContext:aws:logs:arn"
+        values   = [local.log_group_arn]
+      }]
+    },
+    # EventBridge encrypts the events it cannot deliver into the (KMS-encrypted) dead-letter queue.
+    {
+      sid     = "EventBridgeSendsToTheDeadLetterQueue"
+      service = "events.amazonaws.com"
+      actions = ["kms:Decrypt", "kms:GenerateDataKey"]
+      conditions = [{
+        test     = "ArnEquals"
+        variable = "aws:SourceArn"
+        values   = [local.rule_arn]
+      }]
+    },
+  ]
 }
 
-data "aws_iam_policy_document" "kms_key" {
-  # checkov:skip=CKV_AWS_109:A key policy's "*" resource means this key only; the account root statement is the documented default that delegates to IAM.
-  # checkov:skip=CKV_AWS_111:A key policy's "*" resource means this key only.
-  # checkov:skip=CKV_AWS_356:A key policy's "*" resource means this key only.
-  count = local.create_kms_key ? 1 : 0
+module "kms_key" {
+  source = "../_parts/kms_key"
+  count  = local.create_kms_key ? 1 : 0
 
-  statement {
-    sid       = "AccountAdministersKeyThroughIam"
-    actions   = ["kms:*"]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
-    }
-  }
-
-  statement {
-    sid = "CloudWatchLogsEncryptsTheLauncherLogGroup"
-    actions = [
-      "kms:Encrypt*",
-      "kms:Decrypt*",
-      "kms:ReEncrypt*",
-      "kms:GenerateDataKey*",
-      "kms:Describe*",
-    ]
-    resources = ["*"]
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${local.region}.amazonaws.com"]
-    }
-    condition {
-      test     = "ArnEquals"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = [local.log_group_arn]
-    }
-  }
-
-  # EventBridge encrypts the events it cannot deliver into the (KMS-encrypted) dead-letter queue.
-  statement {
-    sid       = "EventBridgeSendsToTheDeadLetterQueue"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = ["*"]
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [local.rule_arn]
-    }
-  }
-}
-
-resource "aws_kms_key" "this" {
-  count = local.create_kms_key ? 1 : 0
-
+  name                    = "${var.name}-batch-launcher"
   description             = "Batch launcher ${var.name}: Lambda environment, logs, dead-letter queue and Athena results"
-  enable_key_rotation     = true
   deletion_window_in_days = var.kms_key_deletion_window_days
-  policy                  = data.aws_iam_policy_document.kms_key[0].json
+  service_grants          = local.kms_service_grants
   tags                    = var.tags
-}
-
-resource "aws_kms_alias" "this" {
-  count = local.create_kms_key ? 1 : 0
-
-  name          = "alias/batch-launcher-${var.name}"
-  target_key_id = aws_kms_key.this[0].key_id
 }

@@ -1,12 +1,4 @@
-# The launcher function, its log group and how failed invocations are retried and kept.
-
-resource "aws_cloudwatch_log_group" "launcher" {
-  # checkov:skip=CKV_AWS_338:Retention is the caller's choice (var.log_retention_days, validated); a year of launcher logs is rarely wanted.
-  name              = local.log_group_name
-  retention_in_days = var.log_retention_days
-  kms_key_id        = local.kms_key_arn
-  tags              = var.tags
-}
+# The launcher function and how failed invocations are retried and kept (its log group: logging.tf).
 
 resource "aws_lambda_function" "launcher" {
   # checkov:skip=CKV_AWS_117:The launcher only calls AWS APIs (Batch, S3, Athena, Glue); a VPC would add NAT or endpoints and protect nothing.
@@ -15,7 +7,7 @@ resource "aws_lambda_function" "launcher" {
   # checkov:skip=CKV_AWS_116:Failed invocations go to the dead-letter queue as the on-failure destination (aws_lambda_function_event_invoke_config below), which keeps the error with the event.
   function_name = local.function_name
   description   = "Starts ${module.comparison_job.job_name} once the dependency Batch queues have drained"
-  role          = aws_iam_role.launcher.arn
+  role          = module.launcher_role.arn
   runtime       = "python3.12"
   architectures = ["x86_64"] # the packager vendors manylinux x86_64 wheels
   # The package holds the package `launcher` at its root (see src/lambdas/batch_launcher/README.md).
@@ -40,7 +32,9 @@ resource "aws_lambda_function" "launcher" {
     }
   }
 
-  depends_on = [aws_iam_role_policy.launcher, aws_cloudwatch_log_group.launcher]
+  # The role carries its policy, and the log group exists (with its key and retention) before Lambda could
+  # create one without them.
+  depends_on = [module.launcher_role, module.launcher_log_group]
 }
 
 # An invocation that failed (an error, a timeout) or stayed throttled is retried, then its event and the error
@@ -56,7 +50,7 @@ resource "aws_lambda_function_event_invoke_config" "launcher" {
     }
   }
 
-  depends_on = [aws_iam_role_policy.launcher]
+  depends_on = [module.launcher_role]
 }
 
 resource "aws_lambda_permission" "events" {

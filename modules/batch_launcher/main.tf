@@ -19,8 +19,6 @@ locals {
   rule_arn      = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${local.rule_name}"
   log_group_arn = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.log_group_name}"
 
-  script_path = coalesce(var.glue_script_path, "${path.module}/../../src/glue/jobs/manifest_comparison.py")
-
   # ---------------------------------------------------------------- the four result tables
   table_kinds     = ["missing_imports", "missing_exports", "counts", "mismatched_timestamps"]
   table_names     = { for kind in local.table_kinds : kind => var.result_table_names[kind] }

@@ -10,12 +10,12 @@ output "function_arn" {
 
 output "role_name" {
   description = "Name of the launcher's IAM role."
-  value       = aws_iam_role.launcher.name
+  value       = module.launcher_role.name
 }
 
 output "log_group_name" {
   description = "The launcher's CloudWatch log group (structured JSON, one line a step)."
-  value       = aws_cloudwatch_log_group.launcher.name
+  value       = module.launcher_log_group.name
 }
 
 output "event_rule_name" {

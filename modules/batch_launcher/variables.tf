@@ -32,13 +32,13 @@ variable "glue_library_path" {
 }
 
 variable "glue_script_path" {
-  description = "Path of the comparison job's script. null picks this repository's src/glue/jobs/manifest_comparison.py."
+  description = "Path of the comparison job's script, passed by the caller (this repository's src/glue/jobs/manifest_comparison.py, e.g. \"$${path.root}/../../src/glue/jobs/manifest_comparison.py\"). Terraform uploads it to the job's script bucket; a changed file is uploaded again on the next apply."
   type        = string
-  default     = null
+  nullable    = false
 
   validation {
-    condition     = var.glue_script_path == null ? true : can(regex("\\.py$", var.glue_script_path))
-    error_message = "glue_script_path must be null or the path of a Python script ending in .py."
+    condition     = can(regex("\\.py$", var.glue_script_path))
+    error_message = "glue_script_path must be the path of a Python script ending in .py (src/glue/jobs/manifest_comparison.py)."
   }
 }
 
@@ -295,15 +295,10 @@ variable "log_level" {
 }
 
 variable "log_retention_days" {
-  description = "Retention of the launcher's CloudWatch log group, in days."
+  description = "Retention of the launcher's CloudWatch log group, in days: one of the values CloudWatch Logs accepts (checked in modules/_parts/log_group)."
   type        = number
   default     = 30
   nullable    = false
-
-  validation {
-    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
-    error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (the values CloudWatch Logs accepts)."
-  }
 }
 
 variable "event_delivery" {

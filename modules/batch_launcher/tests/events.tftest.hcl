@@ -6,11 +6,12 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
-# The package and library files are only hashed here, never read as zips.
+# The package, library and script files are only hashed here, never read or run.
 variables {
   name                     = "manifests"
   lambda_package_path      = "tests/fixtures/launcher.zip"
   glue_library_path        = "tests/fixtures/etl_lib.zip"
+  glue_script_path         = "tests/fixtures/manifest_comparison.py"
   dependency_queue_arns    = ["arn:aws:batch:eu-west-2:123456789012:job-queue/imports", "arn:aws:batch:eu-west-2:123456789012:job-queue/exports"]
   import_manifest_location = "s3://lake-manifests/import/"
   export_manifest_location = "s3://lake-manifests/export/"
@@ -82,7 +83,7 @@ run "the_function_is_the_package_with_one_concurrent_run" {
     error_message = "Only one launch may run at a time."
   }
   assert {
-    condition     = aws_cloudwatch_log_group.launcher.name == "/aws/lambda/manifests-launcher" && aws_cloudwatch_log_group.launcher.retention_in_days == 30
+    condition     = module.launcher_log_group.name == "/aws/lambda/manifests-launcher" && module.launcher_log_group.retention_days == 30
     error_message = "The function's log group must be created with retention."
   }
   assert {
@@ -92,6 +93,16 @@ run "the_function_is_the_package_with_one_concurrent_run" {
   assert {
     condition     = aws_athena_workgroup.this.configuration[0].result_configuration[0].output_location == "s3://lake-athena/results/"
     error_message = "Query results must go to query_results_location."
+  }
+}
+
+run "the_log_retention_is_passed_to_the_log_group" {
+  variables {
+    log_retention_days = 14
+  }
+  assert {
+    condition     = module.launcher_log_group.retention_days == 14 && module.launcher_log_group.kms_key_arn == local.kms_key_arn
+    error_message = "The log group must keep events log_retention_days days (checked by modules/_parts/log_group) and use the module's key."
   }
 }
 

@@ -1,8 +1,9 @@
 # The batch launcher waiting on one Batch job queue of its own: when a job on it ends and the queue has
 # drained, the launcher clears the previous results, rebuilds the four Athena tables and starts the
-# manifest comparison. Needs `make build` (build/lambdas/batch_launcher.zip, build/glue/etl_lib.zip).
-# The example brings an encrypted data bucket (manifests, results, Athena results) and an UNMANAGED
-# compute environment for its queue.
+# manifest comparison. Needs `make build` (build/lambdas/batch_launcher.zip, build/glue/etl_lib.zip); the
+# job script is this repository's src/glue/jobs/manifest_comparison.py, passed in like the two builds.
+# The example brings an encrypted data bucket (manifests, results, Athena results; modules/_parts) and an
+# UNMANAGED compute environment for its queue.
 
 terraform {
   required_version = ">= 1.7"
@@ -24,7 +25,6 @@ variable "name" {
 }
 
 data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
 
 locals {
   repository_root = "${path.module}/../../../.."
@@ -34,62 +34,23 @@ locals {
 
 # ---------------------------------------------------------------- the data the pipeline reads and writes
 
-data "aws_iam_policy_document" "data_key" {
-  # checkov:skip=CKV_AWS_109:A key policy's "*" resource is the key itself; the account root delegates to IAM.
-  # checkov:skip=CKV_AWS_111:A key policy's "*" resource is the key itself.
-  # checkov:skip=CKV_AWS_356:A key policy's "*" resource is the key itself.
-  statement {
-    sid       = "AccountAdministersKeyThroughIam"
-    actions   = ["kms:*"]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
-    }
-  }
-}
+module "data_key" {
+  source = "../../../_parts/kms_key"
 
-resource "aws_kms_key" "data" {
+  name                    = "${var.name}-data"
   description             = "${var.name} data"
-  enable_key_rotation     = true
   deletion_window_in_days = 7
-  policy                  = data.aws_iam_policy_document.data_key.json
 }
 
-resource "aws_s3_bucket" "data" {
-  # checkov:skip=CKV_AWS_18:Example data bucket: access logging would need a second bucket and shows nothing about the launcher.
-  # checkov:skip=CKV_AWS_144:Example data bucket: replication is out of scope.
-  # checkov:skip=CKV2_AWS_62:Example data bucket: no event notifications needed.
-  # checkov:skip=CKV2_AWS_61:Example data bucket: lives as long as the example; no lifecycle needed.
-  bucket        = local.data_bucket
+# Versioned (the part's default): the launcher deletes last run's results before each run; versions keep them
+# recoverable.
+module "data_bucket" {
+  source = "../../../_parts/secure_bucket"
+
+  name        = local.data_bucket
+  kms_key_arn = module.data_key.key_arn
+  # The example is torn down often; nothing in its bucket is worth keeping.
   force_destroy = true
-}
-
-# Versioned: the launcher deletes last run's results before each run; versions keep them recoverable.
-resource "aws_s3_bucket_versioning" "data" {
-  bucket = aws_s3_bucket.data.id
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "data" {
-  bucket = aws_s3_bucket.data.id
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.data.arn
-    }
-    bucket_key_enabled = true
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "data" {
-  bucket                  = aws_s3_bucket.data.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
 }
 
 # ---------------------------------------------------------------- the Batch queue the launcher waits for
@@ -163,6 +124,7 @@ module "launcher" {
   name                = var.name
   lambda_package_path = "${local.repository_root}/build/lambdas/batch_launcher.zip"
   glue_library_path   = "${local.repository_root}/build/glue/etl_lib.zip"
+  glue_script_path    = "${local.repository_root}/src/glue/jobs/manifest_comparison.py"
 
   dependency_queue_arns = [aws_batch_job_queue.imports.arn]
 
@@ -171,7 +133,7 @@ module "launcher" {
   results_location         = "${local.data_uri}/comparison/"
   query_results_location   = "${local.data_uri}/athena-results/"
   clear_prefixes           = ["${local.data_uri}/comparison/"]
-  data_kms_key_arns        = [aws_kms_key.data.arn]
+  data_kms_key_arns        = [module.data_key.key_arn]
 
   snapshot_type           = "incremental"
   import_type             = "streaming_main"
@@ -269,5 +231,5 @@ output "job_queue_name" {
 
 output "data_bucket" {
   description = "The example's data bucket."
-  value       = aws_s3_bucket.data.id
+  value       = module.data_bucket.id
 }
