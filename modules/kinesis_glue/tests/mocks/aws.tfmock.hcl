@@ -1,0 +1,30 @@
+# Mocked AWS answers shared by this module's tests/*.tftest.hcl.
+
+mock_data "aws_caller_identity" {
+  defaults = { account_id = "123456789012" }
+}
+mock_data "aws_region" {
+  defaults = { name = "us-east-1" }
+}
+mock_data "aws_partition" {
+  defaults = { partition = "aws" }
+}
+# Without a mocked document every policy's json is a random string, which IAM arguments refuse.
+mock_data "aws_iam_policy_document" {
+  defaults = { json = "{}" }
+}
+mock_resource "aws_kms_key" {
+  defaults = { arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555" }
+}
+mock_resource "aws_iam_role" {
+  defaults = { arn = "arn:aws:iam::123456789012:role/orders-stream-glue-job" }
+}
+mock_resource "aws_sns_topic" {
+  defaults = { arn = "arn:aws:sns:us-east-1:123456789012:orders-stream-stream-alerts" }
+}
+mock_resource "aws_kinesis_stream" {
+  defaults = { arn = "arn:aws:kinesis:us-east-1:123456789012:stream/orders-stream" }
+}
+mock_resource "aws_s3_bucket" {
+  defaults = { arn = "arn:aws:s3:::orders-stream-stream-123456789012-us-east-1" }
+}
