@@ -13,6 +13,8 @@ CHECKOV_VENV := .venv-checkov
 PY := $(VENV)/bin/python
 PREFLIGHT := python3 tooling/platform_tools/preflight.py
 PYTEST_ARGS ?=
+# Two workers on the 2-core CI machine; each test file stays on one worker (its emulator and applied roots).
+PYTEST_WORKERS ?= 2
 PY_DIRS := $(wildcard tooling src tests bench)
 TYPED_DIRS := $(wildcard tooling src)
 export PYTHONPATH := $(CURDIR)/tooling:$(CURDIR)/src/glue:$(CURDIR)/src/lambdas
@@ -85,7 +87,7 @@ checkov: checkov-venv ## checkov over modules/, stacks/ and envs/; every finding
 	  --quiet --compact --skip-download
 
 pytest: build ## every pytest suite (emulator, Terraform applies, Spark, handlers)
-	@rc=0; $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	@rc=0; $(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests: check testpaths in pyproject.toml." >&2; exit 1; fi; \
 	exit $$rc
 

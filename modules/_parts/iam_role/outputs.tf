@@ -23,3 +23,8 @@ output "permissions_boundary_arn" {
   description = "The role's permissions boundary (null: none)."
   value       = aws_iam_role.this.permissions_boundary
 }
+
+output "statement_sids" {
+  description = "The inline policy's statement ids, in order (what a calling module's tests compare with its statements)."
+  value       = [for statement in data.aws_iam_policy_document.permissions.statement : statement.sid]
+}

@@ -106,10 +106,9 @@ run "every_grant_is_scoped" {
     condition     = [for s in local.policy_statements : s.resources if s.sid == "WriteLogs"][0] == ["arn:aws:logs:eu-west-2:123456789012:log-group:/aws/lambda/manifests-launcher:*"]
     error_message = "Logs must be limited to the launcher's log group."
   }
-  # Rendering each statement, in order, into the inline policy is _parts/iam_role's (its tests check it); here:
-  # the role the part makes from local.policy_statements has its policy rendered and attached.
+  # The role the part makes from local.policy_statements renders every statement, in order.
   assert {
-    condition     = module.launcher_role.policy_json != null && module.launcher_role.name == "manifests-launcher"
+    condition     = module.launcher_role.statement_sids == [for s in local.policy_statements : s.sid] && module.launcher_role.name == "manifests-launcher"
     error_message = "The policy document must render every statement."
   }
   assert {

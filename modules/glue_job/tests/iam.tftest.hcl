@@ -128,8 +128,8 @@ run "declared_access_only" {
   }
   # modules/_parts/iam_role renders local.policy_statements into the role's inline policy unchanged (its tests).
   assert {
-    condition     = length(module.role) == 1 && aws_glue_job.this.role_arn == module.role[0].arn
-    error_message = "The job must run as the created role, which carries the policy."
+    condition     = length(module.role) == 1 && aws_glue_job.this.role_arn == module.role[0].arn && module.role[0].statement_sids == [for s in local.policy_statements : s.sid]
+    error_message = "The job must run as the created role, whose policy renders every statement."
   }
 }
 
