@@ -9,6 +9,8 @@ locals {
   code_object_arns = compact([
     "${local.bucket_arn}/${local.script_key}",
     var.library_path == null ? "" : "${local.bucket_arn}/${local.library_key}",
+    # A pipeline's deployments: each commit's script and library under the job's own deployment prefix.
+    local.code_deployed_by_pipeline ? "${local.bucket_arn}/${local.deployment_prefix}*" : "",
   ])
 
   # Prefixes the job itself needs in the script bucket: Spark scratch space and Spark UI event logs.

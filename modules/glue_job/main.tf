@@ -1,6 +1,35 @@
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
-data "aws_partition" "current" {}
+# Rules that involve two inputs are preconditions here, checked at plan time whichever job resource is used
+# (variable validation may reference only its own variable before Terraform 1.9).
+data "aws_partition" "current" {
+  lifecycle {
+    precondition {
+      condition     = local.is_spark || (var.worker_type == null && var.number_of_workers == null)
+      error_message = "pythonshell jobs are sized by max_capacity (0.0625 or 1): leave worker_type and number_of_workers null."
+    }
+    precondition {
+      condition     = local.is_pythonshell || var.max_capacity == null
+      error_message = "glueetl and gluestreaming jobs are sized by worker_type and number_of_workers: leave max_capacity null (it is for pythonshell)."
+    }
+    precondition {
+      condition     = contains(local.is_pythonshell ? local.pythonshell_glue_versions : local.spark_glue_versions, local.glue_version)
+      error_message = "glue_version does not fit job_type: pythonshell runs on \"3.0\" (Python 3.9) or \"1.0\" (Python 3.6); glueetl and gluestreaming on \"2.0\", \"3.0\", \"4.0\", \"5.0\" or \"5.1\"."
+    }
+    precondition {
+      condition     = var.worker_type != "G.025X" || var.job_type == "gluestreaming"
+      error_message = "worker_type \"G.025X\" is for gluestreaming jobs only: use \"G.1X\" or larger."
+    }
+    precondition {
+      condition     = var.execution_class == null || (var.job_type == "glueetl" && contains(["3.0", "4.0", "5.0", "5.1"], local.glue_version))
+      error_message = "execution_class applies to glueetl jobs on glue_version 3.0 or later only: leave it null for this job."
+    }
+    precondition {
+      condition     = local.is_spark || (var.job_bookmarks == "disable" && !var.observability.spark_ui.enabled)
+      error_message = "pythonshell jobs have no job bookmarks and no Spark UI: keep job_bookmarks = \"disable\" and observability.spark_ui.enabled = false."
+    }
+  }
+}
 
 locals {
   account_id = data.aws_caller_identity.current.account_id
@@ -46,6 +75,11 @@ locals {
 
   security_configuration_name = var.name
 
+  code_deployed_by_pipeline = var.code_deployed_by == "pipeline"
+  # Where a pipeline uploads each commit's script and library (modules/codepipeline_glue's deployer).
+  deployment_prefix = "${local.key_prefix}deployments/"
+  job               = one(concat(aws_glue_job.this, aws_glue_job.pipeline_deployed))
+
   # ---------------------------------------------------------------- arguments rendered from typed inputs
   module_arguments = merge(
     { "--job-language" = "python" },
@@ -76,6 +110,8 @@ locals {
 }
 
 resource "aws_glue_job" "this" {
+  count = local.code_deployed_by_pipeline ? 0 : 1
+
   name                    = var.name
   description             = var.description
   role_arn                = local.role_arn
@@ -101,32 +137,43 @@ resource "aws_glue_job" "this" {
     max_concurrent_runs = var.max_concurrent_runs
   }
 
-  # Rules that involve two inputs: variable validation may reference only its own variable before Terraform 1.9.
+  # The role's permissions and the log group must exist before the first run can start.
+  depends_on = [module.role, module.log_group]
+}
+
+# The same job when a pipeline deploys its code (code_deployed_by = "pipeline", modules/codepipeline_glue): the
+# pipeline points the job at each commit's script and library, so Terraform must not point it back.
+# Two resources because ignore_changes cannot depend on an input; every argument is the same as above.
+resource "aws_glue_job" "pipeline_deployed" {
+  count = local.code_deployed_by_pipeline ? 1 : 0
+
+  name                    = var.name
+  description             = var.description
+  role_arn                = local.role_arn
+  glue_version            = local.glue_version
+  worker_type             = local.worker_type
+  number_of_workers       = local.number_of_workers
+  max_capacity            = local.max_capacity
+  timeout                 = local.timeout
+  max_retries             = var.max_retries
+  execution_class         = var.execution_class
+  job_run_queuing_enabled = var.job_run_queuing_enabled
+  security_configuration  = aws_glue_security_configuration.this.name
+  default_arguments       = local.default_arguments
+  tags                    = var.tags
+
+  command {
+    name            = var.job_type
+    script_location = local.script_s3_uri
+    python_version  = local.python_version
+  }
+
+  execution_property {
+    max_concurrent_runs = var.max_concurrent_runs
+  }
+
   lifecycle {
-    precondition {
-      condition     = local.is_spark || (var.worker_type == null && var.number_of_workers == null)
-      error_message = "pythonshell jobs are sized by max_capacity (0.0625 or 1): leave worker_type and number_of_workers null."
-    }
-    precondition {
-      condition     = local.is_pythonshell || var.max_capacity == null
-      error_message = "glueetl and gluestreaming jobs are sized by worker_type and number_of_workers: leave max_capacity null (it is for pythonshell)."
-    }
-    precondition {
-      condition     = contains(local.is_pythonshell ? local.pythonshell_glue_versions : local.spark_glue_versions, local.glue_version)
-      error_message = "glue_version does not fit job_type: pythonshell runs on \"3.0\" (Python 3.9) or \"1.0\" (Python 3.6); glueetl and gluestreaming on \"2.0\", \"3.0\", \"4.0\", \"5.0\" or \"5.1\"."
-    }
-    precondition {
-      condition     = var.worker_type != "G.025X" || var.job_type == "gluestreaming"
-      error_message = "worker_type \"G.025X\" is for gluestreaming jobs only: use \"G.1X\" or larger."
-    }
-    precondition {
-      condition     = var.execution_class == null || (var.job_type == "glueetl" && contains(["3.0", "4.0", "5.0", "5.1"], local.glue_version))
-      error_message = "execution_class applies to glueetl jobs on glue_version 3.0 or later only: leave it null for this job."
-    }
-    precondition {
-      condition     = local.is_spark || (var.job_bookmarks == "disable" && !var.observability.spark_ui.enabled)
-      error_message = "pythonshell jobs have no job bookmarks and no Spark UI: keep job_bookmarks = \"disable\" and observability.spark_ui.enabled = false."
-    }
+    ignore_changes = [command[0].script_location, default_arguments["--extra-py-files"]]
   }
 
   # The role's permissions and the log group must exist before the first run can start.

@@ -1,11 +1,11 @@
 output "job_name" {
   description = "Name of the Glue job."
-  value       = aws_glue_job.this.name
+  value       = local.job.name
 }
 
 output "job_arn" {
   description = "ARN of the Glue job."
-  value       = aws_glue_job.this.arn
+  value       = local.job.arn
 }
 
 output "role_name" {
@@ -60,5 +60,15 @@ output "data_quality_ruleset_name" {
 
 output "default_arguments" {
   description = "The job's default arguments as rendered (typed inputs merged with default_arguments)."
-  value       = aws_glue_job.this.default_arguments
+  value       = local.job.default_arguments
+}
+
+output "deployment_prefix" {
+  description = "Key prefix in script_bucket where a pipeline uploads each commit's code (with code_deployed_by = \"pipeline\" the role may read it)."
+  value       = local.deployment_prefix
+}
+
+output "code_deployed_by" {
+  description = "Who points the job at its code: \"terraform\" or \"pipeline\"."
+  value       = var.code_deployed_by
 }

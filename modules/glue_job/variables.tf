@@ -236,6 +236,18 @@ variable "tags" {
 
 # ------------------------------------------------------------------ code storage
 
+variable "code_deployed_by" {
+  description = "Who points the job at its code after the first apply: \"terraform\" (default: the uploaded script_path and library_path) or \"pipeline\" (modules/codepipeline_glue deploys each commit under deployment_prefix and updates the job in place; Terraform then leaves the script location and --extra-py-files as the pipeline set them)."
+  type        = string
+  default     = "terraform"
+  nullable    = false
+
+  validation {
+    condition     = contains(["terraform", "pipeline"], var.code_deployed_by)
+    error_message = "code_deployed_by must be \"terraform\" or \"pipeline\"."
+  }
+}
+
 variable "script_bucket_name" {
   description = "Existing S3 bucket for the script and library objects. null (default): the module creates a versioned, KMS-encrypted, private, TLS-only bucket named \"<name>-glue-<account id>-<region>\" (underscores become hyphens)."
   type        = string

@@ -88,7 +88,7 @@ run "underscored_name_gives_valid_bucket" {
     name = "orders_daily"
   }
   assert {
-    condition     = module.script_bucket[0].name == "orders-daily-glue-123456789012-us-east-1" && aws_glue_job.this.name == "orders_daily"
+    condition     = module.script_bucket[0].name == "orders-daily-glue-123456789012-us-east-1" && aws_glue_job.this[0].name == "orders_daily"
     error_message = "Underscores must become hyphens in the bucket name only."
   }
 }

@@ -128,7 +128,7 @@ run "declared_access_only" {
   }
   # modules/_parts/iam_role renders local.policy_statements into the role's inline policy unchanged (its tests).
   assert {
-    condition     = length(module.role) == 1 && aws_glue_job.this.role_arn == module.role[0].arn && module.role[0].statement_sids == [for s in local.policy_statements : s.sid]
+    condition     = length(module.role) == 1 && aws_glue_job.this[0].role_arn == module.role[0].arn && module.role[0].statement_sids == [for s in local.policy_statements : s.sid]
     error_message = "The job must run as the created role, whose policy renders every statement."
   }
 }
@@ -185,7 +185,7 @@ run "existing_role_creates_no_iam" {
     error_message = "With role_arn no role or policy is created."
   }
   assert {
-    condition     = aws_glue_job.this.role_arn == "arn:aws:iam::123456789012:role/service-roles/orders-runner" && output.role_name == "orders-runner" && output.role_arn == aws_glue_job.this.role_arn
+    condition     = aws_glue_job.this[0].role_arn == "arn:aws:iam::123456789012:role/service-roles/orders-runner" && output.role_name == "orders-runner" && output.role_arn == aws_glue_job.this[0].role_arn
     error_message = "The job must use the given role, and the outputs must name it."
   }
 }

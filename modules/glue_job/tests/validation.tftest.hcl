@@ -388,7 +388,7 @@ run "rejects_pythonshell_with_worker_type" {
     job_type    = "pythonshell"
     worker_type = "G.1X"
   }
-  expect_failures = [aws_glue_job.this]
+  expect_failures = [data.aws_partition.current]
 }
 
 run "rejects_pythonshell_with_number_of_workers" {
@@ -397,7 +397,7 @@ run "rejects_pythonshell_with_number_of_workers" {
     job_type          = "pythonshell"
     number_of_workers = 2
   }
-  expect_failures = [aws_glue_job.this]
+  expect_failures = [data.aws_partition.current]
 }
 
 run "rejects_spark_with_max_capacity" {
@@ -405,7 +405,7 @@ run "rejects_spark_with_max_capacity" {
   variables {
     max_capacity = 1
   }
-  expect_failures = [aws_glue_job.this]
+  expect_failures = [data.aws_partition.current]
 }
 
 run "rejects_pythonshell_on_glue_5" {
@@ -414,7 +414,7 @@ run "rejects_pythonshell_on_glue_5" {
     job_type     = "pythonshell"
     glue_version = "5.0"
   }
-  expect_failures = [aws_glue_job.this]
+  expect_failures = [data.aws_partition.current]
 }
 
 run "rejects_spark_on_glue_1" {
@@ -422,7 +422,7 @@ run "rejects_spark_on_glue_1" {
   variables {
     glue_version = "1.0"
   }
-  expect_failures = [aws_glue_job.this]
+  expect_failures = [data.aws_partition.current]
 }
 
 run "rejects_batch_job_with_streaming_worker" {
@@ -430,7 +430,7 @@ run "rejects_batch_job_with_streaming_worker" {
   variables {
     worker_type = "G.025X"
   }
-  expect_failures = [aws_glue_job.this]
+  expect_failures = [data.aws_partition.current]
 }
 
 run "rejects_pythonshell_with_execution_class" {
@@ -439,7 +439,7 @@ run "rejects_pythonshell_with_execution_class" {
     job_type        = "pythonshell"
     execution_class = "STANDARD"
   }
-  expect_failures = [aws_glue_job.this]
+  expect_failures = [data.aws_partition.current]
 }
 
 run "rejects_streaming_with_flex" {
@@ -448,7 +448,7 @@ run "rejects_streaming_with_flex" {
     job_type        = "gluestreaming"
     execution_class = "FLEX"
   }
-  expect_failures = [aws_glue_job.this]
+  expect_failures = [data.aws_partition.current]
 }
 
 run "rejects_flex_on_glue_2" {
@@ -457,7 +457,7 @@ run "rejects_flex_on_glue_2" {
     glue_version    = "2.0"
     execution_class = "FLEX"
   }
-  expect_failures = [aws_glue_job.this]
+  expect_failures = [data.aws_partition.current]
 }
 
 run "rejects_pythonshell_with_bookmarks" {
@@ -466,7 +466,7 @@ run "rejects_pythonshell_with_bookmarks" {
     job_type      = "pythonshell"
     job_bookmarks = "enable"
   }
-  expect_failures = [aws_glue_job.this]
+  expect_failures = [data.aws_partition.current]
 }
 
 run "rejects_pythonshell_with_spark_ui" {
@@ -475,7 +475,7 @@ run "rejects_pythonshell_with_spark_ui" {
     job_type      = "pythonshell"
     observability = { spark_ui = { enabled = true } }
   }
-  expect_failures = [aws_glue_job.this]
+  expect_failures = [data.aws_partition.current]
 }
 
 run "rejects_additional_statement_on_every_resource" {
@@ -493,7 +493,15 @@ run "accepts_glue_5_1_for_streaming" {
     glue_version = "5.1"
   }
   assert {
-    condition     = aws_glue_job.this.glue_version == "5.1"
+    condition     = aws_glue_job.this[0].glue_version == "5.1"
     error_message = "Glue 5.1 must be accepted for Spark jobs."
   }
+}
+
+run "rejects_code_deployed_by_unknown" {
+  command = plan
+  variables {
+    code_deployed_by = "jenkins"
+  }
+  expect_failures = [var.code_deployed_by]
 }
