@@ -115,6 +115,14 @@ def _http(url: str, method: str = "GET", body: bytes | None = None, timeout: flo
         return int(response.status)
 
 
+def _http_json(url: str, timeout: float = 10) -> Any:
+    """GET one of the emulator's JSON control paths and return the parsed body."""
+    if not url.startswith("http://127.0.0.1:"):
+        raise ValueError(f"emulator URLs are loopback http only, not {url}")
+    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - loopback http checked above
+        return json.loads(response.read())
+
+
 def _answers(endpoint: str) -> bool:
     try:
         return _http(f"{endpoint}/moto-api/data.json", timeout=2) == 200

@@ -2,7 +2,7 @@
 
 Each fill is a module here with an `apply()` function and a docstring naming the gap
 (see the table in tooling/GAPS.md). `apply_all()` runs
-them in order before the server starts; each has a test in tests/tooling/test_fills.py
+them in order before the server starts; each has a test in tests/tooling/test_fill*.py
 that fails on moto as shipped (`--no-fills`) and passes with the fill.
 """
 
@@ -26,6 +26,10 @@ FILL_MODULES: list[str] = [
     "s3_suspended_versioning",
     "batch_job_status",
     "athena_query_outcomes",
+    "codecommit",
+    "codepipeline",
+    "codestar_connections",
+    "lambda_layers",
 ]
 
 
