@@ -97,6 +97,7 @@ test: preflight lint tf-validate tf-test checkov pytest ## every gate and every 
 bench: build ## benchmarks (not tests): see bench/README.md
 	@$(PY) bench/json_to_parquet/run.py
 	@$(PY) bench/batch_launcher/run.py
+	@$(PY) bench/glue_deployer/run.py
 
 clean: ## remove build output (keeps the virtualenvs)
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
