@@ -1,5 +1,5 @@
 mock_provider "aws" {
-  source = "./tests/mocks"
+  source = "../_test_mocks"
 }
 
 variables {

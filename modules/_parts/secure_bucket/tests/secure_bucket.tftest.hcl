@@ -1,7 +1,7 @@
 mock_provider "aws" {
   # Mocked ARNs are known at plan time, so the policy document's resources can be checked.
   override_during = plan
-  source          = "./tests/mocks"
+  source          = "../_test_mocks"
 }
 
 variables {

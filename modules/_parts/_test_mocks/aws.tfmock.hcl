@@ -1,4 +1,4 @@
-# Mocked AWS answers shared by this part's tests/*.tftest.hcl.
+# Mocked AWS answers shared by every part's tests/*.tftest.hcl (mock_provider source = "../_test_mocks").
 
 mock_data "aws_caller_identity" {
   defaults = { account_id = "123456789012" }
