@@ -55,7 +55,8 @@ def job_paths(tmp_path: Path) -> dict[str, Path]:
 
 @pytest.fixture
 def run_job(spark: Any, job_paths: dict[str, Path]) -> RunJob:
-    """`run_job(mapping, rules=None, policy="quarantine", *extra)` runs json_to_parquet's main() on job_paths."""
+    """`run_job(mapping, rules=None, policy="quarantine", *extra)` runs json_to_parquet's main() on job_paths,
+    in local mode (plain Spark, as the local runner asks for)."""
     from jobs import json_to_parquet
 
     def run(mapping: Any, rules: str | None = None, policy: str = "quarantine", *extra: str) -> Any:
@@ -73,6 +74,8 @@ def run_job(spark: Any, job_paths: dict[str, Path]) -> RunJob:
             mapping if isinstance(mapping, str) else json.dumps(mapping),
             "--dq_policy",
             policy,
+            "--local_mode",
+            "true",
         ]
         if rules is not None:
             argv += ["--dq_rules", rules]

@@ -58,6 +58,8 @@ def test_defaults_and_normalised_paths(tmp_path: Path, monkeypatch: pytest.Monke
     assert config.output_path == str(tmp_path / "out")
     assert config.quarantine_path == "s3://b/q"
     assert (config.dq_policy, config.write_mode, config.partition_columns) == ("fail", "overwrite", ())
+    assert (config.input_format, config.max_quarantine_ratio) == ("jsonl", 0.5)
+    assert JsonToParquetConfig.from_args(args(max_quarantine_ratio="0", input_format="AUTO")).max_quarantine_ratio == 0
     assert config.report_prefix == str(tmp_path / "out" / "_dq_report")
     assert config.ruleset.rules == ()
     assert config.mapping[0] == FieldMapping("id", "id", "bigint", required=True)
@@ -79,6 +81,12 @@ def test_defaults_and_normalised_paths(tmp_path: Path, monkeypatch: pytest.Monke
         ({"partition_columns": "id,b"}, "cannot name every column"),
         ({"quarantine_path": "/data/out/q"}, "must not contain one another"),
         ({"output_path": "s3://bucket"}, "is a bucket root"),
+        ({"input_format": "ndjson"}, "--input_format must be one of jsonl, json, auto"),
+        ({"input_path": None, "database": "d", "table_name": "t", "input_format": "json"}, "applies to --input_path"),
+        ({"max_quarantine_ratio": "1.5"}, "--max_quarantine_ratio must be a fraction between 0 and 1"),
+        ({"max_quarantine_ratio": "-0.1"}, "--max_quarantine_ratio must be a fraction between 0 and 1"),
+        ({"max_quarantine_ratio": "half"}, "not 'half'"),
+        ({"max_quarantine_ratio": "nan"}, "not 'nan'"),
     ],
 )
 def test_bad_arguments(overrides: dict[str, str | None], message: str) -> None:
@@ -104,8 +112,10 @@ def test_files_are_read_for_mapping_and_rules(tmp_path: Path) -> None:
 
 
 def test_bad_rules_fail_before_spark() -> None:
-    with pytest.raises(DqdlError, match="unknown or unsupported rule type 'Entropy'"):
-        JsonToParquetConfig.from_args(args(dq_rules='Rules = [ Entropy "b" > 1 ]'))
+    with pytest.raises(DqdlError, match="unknown or unsupported rule type 'Entropie'"):
+        JsonToParquetConfig.from_args(args(dq_rules='Rules = [ Entropie "b" > 1 ]'))
+    with pytest.raises(DqdlError, match="rule type 'SchemaMatch' is not supported yet: it compares with another"):
+        JsonToParquetConfig.from_args(args(dq_rules='Rules = [ SchemaMatch "reference" = 1.0 ]'))
 
 
 @pytest.mark.parametrize(

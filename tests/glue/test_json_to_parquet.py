@@ -65,7 +65,7 @@ def no_staging_left(*paths: Path) -> bool:
 def test_quarantine_policy_end_to_end(spark: Any, run_job: RunJob, job_paths: dict[str, Path]) -> None:
     lines = [*records(GOOD), "", *records(DQ_BAD), *MAPPING_BAD, "   "]
     write_lines(job_paths["input"], lines)
-    result = run_job(MAPPING, RULES, "quarantine")
+    result = run_job(MAPPING, RULES, "quarantine", "--max_quarantine_ratio", "1")  # 7 of 10 are quarantined
 
     # Parquet read back: types and values.
     frame = spark.read.parquet(str(job_paths["output"]))
@@ -105,6 +105,7 @@ def test_quarantine_policy_end_to_end(spark: Any, run_job: RunJob, job_paths: di
         "rows_quarantined": len(DQ_BAD) + len(MAPPING_BAD),
         "rows_mapped": mapped_rows,
         "rows_malformed": 1,
+        "rows_unparsed_documents": 0,
         "rows_invalid": len(MAPPING_BAD) - 1,
         "rows_dq_quarantined": len(DQ_BAD),
     }
@@ -174,17 +175,25 @@ def test_append_and_overwrite(spark: Any, run_job: RunJob, job_paths: dict[str, 
     ("change", "error", "message"),
     [
         (
-            {"rules": 'Rules = [ IsComplete "id", Mean "value" > 1 ]'},
+            {"rules": 'Rules = [ IsComplete "id", DetectAnomalies "RowCount" ]'},
             DqdlError,
-            "unknown or unsupported rule type 'Mean'",
+            "rule type 'DetectAnomalies' is not supported yet: it needs the metrics of earlier runs",
+        ),
+        (
+            {"rules": 'Rules = [ IsComplete "id" where "value >" ]'},
+            DqdlError,
+            'the where clause "value >" is not a valid Spark SQL condition',
+        ),
+        (
+            {"rules": 'Rules = [ CustomSql "select name from primary" > 1 ]'},
+            DqdlError,
+            "CustomSql must return one number",
         ),
         ({"rules": 'Rules = [ IsComplete "nope" ]'}, DqdlError, "refers to column 'nope'"),
         ({"type": "integr"}, MappingError, "mapping for target 'value': unknown type 'integr'"),
         ({"type": "map<int,string>"}, MappingError, "Spark cannot convert JSON to 'map<int,string>'"),
         ({"drop": "--output_path"}, JobArgumentError, "missing required job argument --output_path"),
         ({"drop": "--mapping"}, JobArgumentError, "missing required job argument --mapping"),
-        ({"lines": []}, InputDataError, "holds no records"),
-        ({"lines": ["", "  "]}, InputDataError, "holds no records"),
         ({"input": "missing"}, InputDataError, "does not exist"),
     ],
 )
@@ -203,6 +212,7 @@ def test_bad_input_fails_before_writing(
         "--report_path": str(job_paths["report"]),
         "--mapping": json.dumps(mapping),
         "--dq_rules": change.get("rules", RULES),
+        "--local_mode": "true",
     }
     argv.pop(change.get("drop", ""), None)
     with pytest.raises(error) as caught:
@@ -240,12 +250,16 @@ def test_catalog_style_records(spark: Any, job_paths: dict[str, Path]) -> None:
 
 
 def test_rules_cost_no_spark_jobs(spark: Any, tmp_path: Path) -> None:
-    """All rule metrics ride on the write: eight more rules run exactly as many Spark jobs as one."""
+    """All these rule metrics ride on the write: many more rules (statistics, types, freshness, where clauses,
+    composites) run exactly as many Spark jobs as one."""
     write_lines(tmp_path / "in", records(GOOD))
     many = (
         'Rules = [ IsUnique "id", RowCount > 0, ColumnCount = 6, IsComplete "id", Completeness "name" > 0.5, '
         'ColumnValues "value" > 0, ColumnValues "type" in ["a","b"], ColumnLength "name" < 10, '
-        'ColumnValues "name" matches "[a-z]+" ]'
+        'ColumnValues "name" matches "[a-z]+", Mean "value" > 0, Sum "id" > 0, StandardDeviation "value" >= 0, '
+        'Variance "value" >= 0, ColumnCorrelation "id" and "value" > -2, ColumnDataType "name" = "STRING", '
+        'ColumnExists "id", ColumnNamesMatchPattern "[a-z]+", DataFreshness "ts" < 36500 days, '
+        'RowCount > 0 where "type = \'a\'", (IsComplete "id") and (ColumnValues "value" < 5000) ]'
     )
     counts = []
     for index, rules in enumerate(['Rules = [ IsUnique "id" ]', many]):
@@ -285,7 +299,7 @@ def test_rule_failures_are_quarantined_as_their_input_lines_verbatim(
     repeated = json.dumps({"id": 11, "name": "twice", "data": {"value": 2}, "type": "a"})
     write_lines(job_paths["input"], [*records(GOOD), odd_spacing, repeated], name="part-0.json")
     write_lines(job_paths["input"], [repeated, MAPPING_BAD[1]], name="part-1.json")
-    result = run_job(MAPPING, RULES, "quarantine")
+    result = run_job(MAPPING, RULES, "quarantine", "--max_quarantine_ratio", "1")
 
     quarantined = sorted(
         (row["raw_record"], row["stage"], row["reason"]) for row in read_quarantine(job_paths["quarantine"])
@@ -299,6 +313,24 @@ def test_rule_failures_are_quarantined_as_their_input_lines_verbatim(
         ]
     )
     assert (result.rows_in, result.rows_written, result.rows_quarantined) == (len(GOOD) + 4, len(GOOD), 4)
+
+
+def test_composite_and_where_rules_quarantine_their_rows(run_job: RunJob, job_paths: dict[str, Path]) -> None:
+    rules = (
+        'Rules = [ (ColumnValues "type" = "a") or (ColumnValues "value" > 100), '
+        'ColumnValues "value" < 100 where "type = \'b\'" ]'
+    )
+    write_lines(job_paths["input"], records(GOOD + DQ_BAD[2:]))
+    result = run_job(MAPPING, rules, "quarantine")
+    quarantined = {
+        json.loads(row["raw_record"])["id"]: row["reason"] for row in read_quarantine(job_paths["quarantine"])
+    }
+    # bob (type b, 999) fails the where rule only; the "z" row (value 1) fails both members of the or.
+    assert quarantined == {
+        2: 'ColumnValues "value" < 100 where "type = \'b\'"',
+        6: '(ColumnValues "type" = "a") or (ColumnValues "value" > 100)',
+    }
+    assert (result.rows_written, result.rows_quarantined) == (3, 2)
 
 
 def test_the_cache_keeps_text_only_for_rows_the_mapping_rejects(spark: Any) -> None:
@@ -342,7 +374,7 @@ def test_a_quarantine_that_does_not_add_up_commits_nothing(
     )
     write_lines(job_paths["input"], records(GOOD + DQ_BAD))
     with pytest.raises(RuntimeError, match=r"4 rows failed but 1 input lines were found to quarantine"):
-        run_job(MAPPING, RULES, "quarantine")
+        run_job(MAPPING, RULES, "quarantine", "--max_quarantine_ratio", "1")
     assert not job_paths["output"].exists() or not any(job_paths["output"].rglob("*.parquet"))
     assert not job_paths["quarantine"].exists() or not any(job_paths["quarantine"].rglob("*.json"))
 

@@ -173,6 +173,7 @@ def job_argv(tmp_path: Path, **changes: str) -> list[str]:
         "export_prefix": str(tmp_path / "manifests" / "export"),
         **{f"{kind}_location": str(tmp_path / "results" / kind) for kind in RESULT_KINDS},
         "JOB_NAME": "manifest-comparison",
+        "local_mode": "true",
     }
     arguments.update(changes)
     return ["manifest_comparison.py", *[token for name, value in arguments.items() for token in (f"--{name}", value)]]

@@ -56,5 +56,9 @@ def test_runs_a_spark_job_in_process(spark: Any, tmp_path: Path, capsys: pytest.
     assert (sys.argv, sys.path, os.environ.get("PYSPARK_SUBMIT_ARGS")) == (argv, path, env)
     assert spark.sparkContext._jsc is not None  # the suite's session was not stopped
 
-    assert run([JOB, *common, "--dq_rules", 'Rules = [ Uniqueness "id" > 0.5 ]']) == 2
-    assert capsys.readouterr().err.startswith("error: DQDL line 1, column 11: unknown or unsupported rule type")
+    assert run([JOB, *common, "--dq_rules", 'Rules = [ RowCountMatch "reference" = 1.0 ]']) == 2
+    assert capsys.readouterr().err.startswith(
+        "error: DQDL line 1, column 11: rule type 'RowCountMatch' is not supported"
+    )
+    assert run([JOB, *common, "--dq_polcy", "warn"]) == 2
+    assert "unknown job argument --dq_polcy; did you mean --dq_policy?" in capsys.readouterr().err

@@ -232,7 +232,7 @@ EXERCISES: list[Callable[[dict[str, Any], EmulatorProcess], list[str]]] = [
 
 def run(env_name: str, keep: bool) -> int:
     env_dir = REPO_ROOT / "envs" / env_name
-    # An environment is a root module with its own tfvars; envs/stack is the module they share.
+    # An environment is a root module with its own tfvars; stacks/platform is the module they share.
     if not (env_dir / "terraform.tfvars").is_file():
         choices = sorted(p.parent.name for p in (REPO_ROOT / "envs").glob("*/terraform.tfvars"))
         raise ToolingError(f"envs/{env_name} does not exist: choose ENV from {choices}.")

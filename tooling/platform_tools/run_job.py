@@ -7,9 +7,11 @@ The script runs in this process as `__main__` with `sys.argv = [SCRIPT, --name, 
 as Glue invokes it. `src/glue` is put on `sys.path` so `import etl_lib` finds the library source;
 `--extra-py-files a.zip,b.py` puts those first instead (e.g. `build/glue/etl_lib.zip`, to run the
 packaged library as Glue would). Spark is configured through `PYSPARK_SUBMIT_ARGS` before the script
-creates its session: `local[2]`, UI off, UTC session time zone, few shuffle partitions. The script's
-GlueContext is unavailable here, so the job falls back to a plain SparkSession (its bookmarks and
-`job.commit()` are no-ops); Python-shell scripts that never touch Spark start no JVM.
+creates its session: `local[2]`, UI off, UTC session time zone, few shuffle partitions. The runner
+asks the job for local mode (`ETL_LOCAL_MODE=1`, see etl_lib.edge): GlueContext does not exist here, so
+the job runs on a plain SparkSession without job bookmarks or `job.commit()`; without that request the
+job's Glue edge refuses to start, as it must on Glue. Python-shell scripts that never touch Spark start
+no JVM.
 
 Local paths only. Reading or writing S3 from local Spark needs the `hadoop-aws` connector and the
 AWS SDK bundle jars, which pyspark does not ship and which cannot be fetched offline (they come from
@@ -38,6 +40,8 @@ from typing import Any
 from platform_tools import REPO_ROOT, ToolingError
 
 GLUE_SRC = REPO_ROOT / "src" / "glue"
+# The job's Glue edge runs on plain Spark only when asked to (src/glue/etl_lib/edge.py).
+LOCAL_MODE_ENV = "ETL_LOCAL_MODE"
 S3_SCHEMES = ("s3://", "s3a://", "s3n://")
 
 
@@ -98,10 +102,11 @@ def run(argv: Sequence[str]) -> int:
     for path in extra:
         if not path.exists():
             raise ToolingError(f"--extra-py-files: {path} not found (run `make build` for build/glue/etl_lib.zip).")
-    saved_env = {key: os.environ.get(key) for key in ("PYSPARK_SUBMIT_ARGS", "PYSPARK_PYTHON")}
+    saved_env = {key: os.environ.get(key) for key in ("PYSPARK_SUBMIT_ARGS", "PYSPARK_PYTHON", LOCAL_MODE_ENV)}
     saved_path, saved_argv = list(sys.path), sys.argv
     os.environ["PYSPARK_SUBMIT_ARGS"] = spark_submit_args(options)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ[LOCAL_MODE_ENV] = "1"
     sys.path[:0] = [str(path) for path in extra] + [str(script.parent)] + ([] if extra else [str(GLUE_SRC)])
     sys.argv = [str(script), *job_args]
     had_session = _active_session() is not None

@@ -1,27 +1,33 @@
 """Job arguments: which to ask `getResolvedOptions` for, and their validation into a typed config.
 
 `getResolvedOptions(argv, names)` makes every name it is given required, so a job asks it only for
-the optional names present in argv (`present_options`), then `JsonToParquetConfig.from_args` checks
-the combination (exactly one input, exactly one mapping, choices) and raises `JobArgumentError`
-naming the argument before anything is read or written.
+the optional names present in argv (`present_options`, used by `etl_lib.edge`, which also refuses
+unknown names), then `JsonToParquetConfig.from_args` checks the combination (exactly one input,
+exactly one mapping, choices, ranges) and raises `JobArgumentError` naming the argument before
+anything is read or written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from etl_lib.dqdl import Ruleset, parse_dqdl
 from etl_lib.errors import JobArgumentError
+from etl_lib.job_args import present_options
 from etl_lib.mapping import FieldMapping, parse_mapping
 from etl_lib.storage import is_uri, normalize_path, read_text
 
 POLICIES = ("fail", "quarantine", "warn")
 WRITE_MODES = ("overwrite", "append")
+INPUT_FORMATS = ("jsonl", "json", "auto")
+DEFAULT_MAX_QUARANTINE_RATIO = 0.5
 
 # json_to_parquet's arguments, as `--name value` pairs.
 JSON_TO_PARQUET_OPTIONS = (
     "input_path",
+    "input_format",
     "database",
     "table_name",
     "mapping",
@@ -34,18 +40,11 @@ JSON_TO_PARQUET_OPTIONS = (
     "report_path",
     "partition_columns",
     "write_mode",
+    "max_quarantine_ratio",
     "JOB_NAME",
 )
 
-
-def present_options(argv: Sequence[str], names: Sequence[str]) -> list[str]:
-    """The names among `names` that argv carries as `--name value` or `--name=value`."""
-    present = []
-    for name in names:
-        flag = f"--{name}"
-        if any(token == flag or token.startswith(flag + "=") for token in argv[1:]):
-            present.append(name)
-    return present
+__all__ = ["JSON_TO_PARQUET_OPTIONS", "JsonToParquetConfig", "present_options"]
 
 
 def _get(args: Mapping[str, str | None], name: str) -> str | None:
@@ -81,6 +80,8 @@ class JsonToParquetConfig:
     partition_columns: tuple[str, ...] = ()
     write_mode: str = "overwrite"
     job_name: str = "json_to_parquet"
+    input_format: str = "jsonl"
+    max_quarantine_ratio: float = DEFAULT_MAX_QUARANTINE_RATIO
 
     @property
     def source(self) -> str:
@@ -123,6 +124,16 @@ class JsonToParquetConfig:
         if write_mode not in WRITE_MODES:
             raise JobArgumentError(f"--write_mode must be one of {', '.join(WRITE_MODES)}, not {write_mode!r}.")
 
+        input_format = (_get(args, "input_format") or "jsonl").lower()
+        if input_format not in INPUT_FORMATS:
+            raise JobArgumentError(
+                f"--input_format must be one of {', '.join(INPUT_FORMATS)} (JSON lines, JSON documents, or decided "
+                f"per file), not {input_format!r}."
+            )
+        if input_format != "jsonl" and input_path is None:
+            raise JobArgumentError("--input_format applies to --input_path; a catalog table is read as rows.")
+        max_ratio = _ratio(_get(args, "max_quarantine_ratio"))
+
         targets = [field.target for field in mapping]
         partitions = tuple(name.strip() for name in (_get(args, "partition_columns") or "").split(",") if name.strip())
         for name in partitions:
@@ -156,7 +167,25 @@ class JsonToParquetConfig:
             partition_columns=partitions,
             write_mode=write_mode,
             job_name=_get(args, "JOB_NAME") or "json_to_parquet",
+            input_format=input_format,
+            max_quarantine_ratio=max_ratio,
         )
+
+
+def _ratio(text: str | None) -> float:
+    """--max_quarantine_ratio: a fraction in [0, 1]; 1 disables the ceiling."""
+    if text is None:
+        return DEFAULT_MAX_QUARANTINE_RATIO
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if math.isnan(value) or not 0.0 <= value <= 1.0:
+        raise JobArgumentError(
+            f"--max_quarantine_ratio must be a fraction between 0 and 1 (e.g. 0.05; 1 disables the ceiling), "
+            f"not {text!r}."
+        )
+    return value
 
 
 def _overlaps(first: str, second: str) -> bool:

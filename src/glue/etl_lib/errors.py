@@ -31,3 +31,7 @@ class InputDataError(EtlError):
 
 class DataQualityFailure(EtlError):
     """Policy `fail`: at least one data-quality rule failed, so nothing was committed to the output."""
+
+
+class QuarantineCeilingExceeded(EtlError):
+    """More than --max_quarantine_ratio of the rows would be quarantined, so nothing was committed."""

@@ -38,6 +38,9 @@ from pyspark.sql import types as T
 from etl_lib.errors import MappingError
 
 VALUE = "value"  # the raw record text column of the input DataFrame
+# Optional column of the input DataFrame: why a record cannot be mapped at all (a JSON document that does not
+# parse, an array element that is not an object); it becomes the record's quarantine reason.
+INPUT_REASON = "__input_reason"
 RAW = "__raw"
 REASON = "__reason"
 PARSED = "__parsed"
@@ -253,8 +256,10 @@ def map_records(records: DataFrame, fields: list[ResolvedField]) -> DataFrame:
     `records` has one string column `value` holding a JSON object per row. One `from_json` parses each
     record; only rows Spark marks corrupt are looked at again, to say which field made them corrupt.
     """
+    given = F.col(INPUT_REASON) if INPUT_REASON in records.columns else F.lit(None).cast("string")
     parsed = records.select(
         F.col(VALUE).alias(RAW),
+        given.alias(INPUT_REASON),
         F.from_json(
             F.col(VALUE), read_schema(fields), {"mode": "PERMISSIVE", "columnNameOfCorruptRecord": CORRUPT}
         ).alias(PARSED),
@@ -265,11 +270,12 @@ def map_records(records: DataFrame, fields: list[ResolvedField]) -> DataFrame:
         for segment in field.mapping.path:
             column = column.getField(segment)
         leaves.append(column.alias(f"__s{index}"))
-    staged = parsed.select(F.col(RAW), F.col(PARSED).getField(CORRUPT).alias(CORRUPT), *leaves)
+    staged = parsed.select(F.col(RAW), F.col(INPUT_REASON), F.col(PARSED).getField(CORRUPT).alias(CORRUPT), *leaves)
 
     # Step 1: typed values next to their text (a separate projection, so each conversion runs once).
     typed = staged.select(
         F.col(RAW),
+        F.col(INPUT_REASON),
         F.col(CORRUPT),
         *[F.col(f"__s{index}") for index in range(len(fields))],
         *[
@@ -301,7 +307,8 @@ def map_records(records: DataFrame, fields: list[ResolvedField]) -> DataFrame:
     is_object = F.ltrim(raw).startswith("{") & F.get_json_object(raw, "$").isNotNull()
     mismatch = _shape_mismatch([field.mapping for field in fields])
     reason = (
-        F.when(~corrupt, detail)
+        F.when(F.col(INPUT_REASON).isNotNull(), F.col(INPUT_REASON))
+        .when(~corrupt, detail)
         .when(~is_object, F.lit(MALFORMED_JSON))
         .otherwise(F.coalesce(mismatch, F.nullif(detail, F.lit("")), F.lit(MALFORMED_JSON)))
     )

@@ -43,8 +43,20 @@ from pyspark.sql import types as T
 
 from etl_lib import storage
 from etl_lib.config import JsonToParquetConfig
-from etl_lib.dq import FAIL, RuleOutcome, add_row_flags, check_regexes, check_rules, evaluate, flag_name, metric_columns
-from etl_lib.errors import DataQualityFailure, JobArgumentError
+from etl_lib.dq import (
+    FAIL,
+    RuleOutcome,
+    add_row_flags,
+    check_regexes,
+    check_rules,
+    check_sql,
+    evaluate,
+    extra_metrics,
+    flag_columns,
+    flag_name,
+    metric_columns,
+)
+from etl_lib.errors import DataQualityFailure, InputDataError, JobArgumentError, QuarantineCeilingExceeded
 from etl_lib.mapping import MALFORMED_JSON, RAW, REASON, VALUE, ResolvedField, map_records, resolve_types
 
 log = logging.getLogger("etl_lib.pipeline")
@@ -72,6 +84,13 @@ JIT_METHOD_LIMIT = 8000
 STATUS_SUCCEEDED = "SUCCEEDED"
 STATUS_WITH_FAILURES = "SUCCEEDED_WITH_DQ_FAILURES"
 STATUS_FAILED = "FAILED_DATA_QUALITY"
+STATUS_CEILING = "FAILED_QUARANTINE_CEILING"
+STATUS_EMPTY = "EMPTY_INPUT"
+
+# How many (stage, reason) pairs the report of a run over the quarantine ceiling lists, most frequent first.
+TOP_REASONS = 5
+# A JSON document that does not parse is sent to the driver to get the parser's message, up to this size.
+MAX_DIAGNOSED_DOCUMENT = 64 * 1024 * 1024
 
 
 @dataclass
@@ -98,6 +117,7 @@ def validate(spark: SparkSession, config: JsonToParquetConfig) -> list[ResolvedF
     fields = resolve_types(spark, config.mapping)
     check_rules(config.ruleset, fields)
     check_regexes(spark, config.ruleset)
+    check_sql(spark, config.ruleset, fields)
     types = {resolved.mapping.target: resolved.data_type for resolved in fields}
     for name in config.partition_columns:
         if isinstance(types[name], T.ArrayType | T.MapType | T.StructType):
@@ -160,13 +180,16 @@ def rule_failure_reason(flags: list[tuple[str, str]]) -> Column:
     return F.concat_ws("; ", *[F.when(F.col(name), F.lit(text)) for name, text in flags]) if flags else F.lit("")
 
 
-def classify(mapped_df: DataFrame, fields: list[ResolvedField], config: JsonToParquetConfig) -> DataFrame:
+def classify(
+    mapped_df: DataFrame, fields: list[ResolvedField], config: JsonToParquetConfig, now: datetime | None = None
+) -> DataFrame:
     """Typed target columns plus: `__mapped`, one `__dq<i>` flag per row-level rule, `__good` (to write),
     `__reason` and `__raw` (why the mapping rejects a row, and its text) and the text hashes, where kept.
     Why a mapped row fails its rules is said from its flags, by `rule_failed_lines`."""
     ruleset = config.ruleset
     mapped = F.col(MAPPED)
-    flagged = add_row_flags(mapped_df, ruleset, mapped)
+    types = {resolved.mapping.target: resolved.data_type for resolved in fields}
+    flagged = add_row_flags(mapped_df, ruleset, mapped, now, types)
     flags = row_level_flags(config)
     any_failed: Column = F.lit(False)
     for name, _ in flags:
@@ -177,7 +200,7 @@ def classify(mapped_df: DataFrame, fields: list[ResolvedField], config: JsonToPa
     return flagged.select(
         *targets,
         mapped,
-        *[F.col(name) for name, _ in flags],
+        *[F.col(name) for name in flag_columns(ruleset)],
         good.alias(GOOD),
         F.col(REASON),
         F.col(RAW),
@@ -207,6 +230,54 @@ def run_json_to_parquet(
                 spark.conf.set(name, before)
 
 
+def read_input(spark: SparkSession, config: JsonToParquetConfig) -> DataFrame:
+    """The input records of --input_path as --input_format says: JSON lines, JSON documents, or per file."""
+    assert config.input_path is not None
+    if config.input_format == "jsonl":
+        return storage.read_json_lines(spark, config.input_path)
+    return storage.read_json_documents(spark, config.input_path, auto=config.input_format == "auto")
+
+
+def _empty_run(
+    spark: SparkSession, config: JsonToParquetConfig, run_id: str, targets: list[str], started: float
+) -> RunResult:
+    """No record at all: nothing is written (an overwrite keeps the previous output); the rules that describe the
+    dataset's shape (RowCount, ColumnCount, ...) are evaluated, the others are skipped: a RowCount rule decides."""
+    counts = dict.fromkeys(COUNT_NAMES, 0)
+    outcomes = evaluate(config.ruleset, {}, 0, targets, empty=True)
+    failed = [outcome for outcome in outcomes if outcome.outcome == FAIL]
+    status = (
+        STATUS_FAILED if failed and config.dq_policy == "fail" else STATUS_WITH_FAILURES if failed else STATUS_EMPTY
+    )
+    report = _report(config, run_id, status, counts, outcomes, False, started)
+    report_path = _write_report(spark, config, run_id, report)
+    if status == STATUS_FAILED:
+        raise DataQualityFailure(
+            f"the input {config.source} holds no records and {len(failed)} data-quality rule(s) failed with "
+            "--dq_policy fail: " + "; ".join(f"{o.rule} ({o.message})" for o in failed) + f". Report: {report_path}"
+        )
+    log.info(
+        "run %s %s: the input %s holds no records; nothing written; report %s",
+        run_id,
+        status,
+        config.source,
+        report_path,
+    )
+    return RunResult(run_id, status, 0, 0, 0, outcomes, report_path, report)
+
+
+COUNT_NAMES = (
+    "rows_in",
+    "rows_written",
+    "rows_quarantined",
+    "rows_mapped",
+    "rows_malformed",
+    "rows_unparsed_documents",
+    "rows_invalid",
+    "rows_dq_quarantined",
+)
+
+
 def _run(spark: SparkSession, config: JsonToParquetConfig, records: DataFrame | None, run_id: str | None) -> RunResult:
     started = time.time()
     run_id = run_id or new_run_id()
@@ -217,13 +288,14 @@ def _run(spark: SparkSession, config: JsonToParquetConfig, records: DataFrame | 
                 "--database/--table_name read a Glue catalog table, which needs the Glue runtime; "
                 "locally, use --input_path."
             )
-        records = storage.read_json_lines(spark, config.input_path)
-    storage.require_records(records, config.source)
+        records = read_input(spark, config)
+    if not storage.has_records(records):
+        return _empty_run(spark, config, run_id, [resolved.mapping.target for resolved in fields], started)
 
     targets = [resolved.mapping.target for resolved in fields]
     # Parsed once into the cache; the write, the rule aggregations and the quarantine all read it back.
     cached = mapped_rows(records, fields, config).persist(StorageLevel.MEMORY_AND_DISK)
-    classified = classify(cached, fields, config)
+    classified = classify(cached, fields, config, datetime.fromtimestamp(started, UTC))
     staged_output = storage.staging_path(config.output_path, run_id)
     staged_quarantine = storage.staging_path(config.quarantine_path, run_id)
     created = [path for path in (config.output_path, config.quarantine_path) if not storage.path_exists(spark, path)]
@@ -237,7 +309,8 @@ def _run(spark: SparkSession, config: JsonToParquetConfig, records: DataFrame | 
             F.count(F.when(~F.col(GOOD), 1)).alias("rows_quarantined"),
             F.count(F.when(mapped, 1)).alias("rows_mapped"),
             F.count(F.when(F.col(REASON) == F.lit(MALFORMED_JSON), 1)).alias("rows_malformed"),
-            *metric_columns(config.ruleset, mapped),
+            F.count(F.when(F.col(REASON).startswith(storage.DOCUMENT_ERROR), 1)).alias("rows_unparsed_documents"),
+            *metric_columns(config.ruleset, mapped, {r.mapping.target: r.data_type for r in fields}),
         )
         writer = observed.where(F.col(GOOD)).select(*[F.col(f"`{t}`") for t in targets]).write.mode("overwrite")
         if config.partition_columns:
@@ -246,12 +319,37 @@ def _run(spark: SparkSession, config: JsonToParquetConfig, records: DataFrame | 
         metrics = dict(observation.get)
         counts = {name: int(metrics[name]) for name in ("rows_in", "rows_written", "rows_quarantined", "rows_mapped")}
         counts["rows_malformed"] = int(metrics["rows_malformed"])
-        counts["rows_invalid"] = counts["rows_in"] - counts["rows_mapped"] - counts["rows_malformed"]
+        counts["rows_unparsed_documents"] = int(metrics["rows_unparsed_documents"])
+        counts["rows_invalid"] = (
+            counts["rows_in"] - counts["rows_mapped"] - counts["rows_malformed"] - counts["rows_unparsed_documents"]
+        )
         counts["rows_dq_quarantined"] = counts["rows_mapped"] - counts["rows_written"]
         if counts["rows_in"] != counts["rows_written"] + counts["rows_quarantined"]:
             raise RuntimeError(f"internal error: row counts do not add up ({counts}); nothing was committed.")
-        outcomes = evaluate(config.ruleset, metrics, counts["rows_mapped"], len(targets))
+        if config.input_format == "jsonl" and config.input_path and counts["rows_malformed"] == counts["rows_in"]:
+            raise InputDataError(
+                f"none of the {counts['rows_in']} non-blank lines of {config.input_path} parses as a JSON object, so "
+                "the input is not JSON lines. If its files are JSON documents (an array of records, or one record, "
+                "over many lines), pass --input_format json (or auto to decide per file). Nothing was written."
+            )
+        metrics.update(extra_metrics(spark, classified, config.ruleset, F.col(MAPPED), targets))
+        outcomes = evaluate(config.ruleset, metrics, counts["rows_mapped"], targets)
         failed = [outcome for outcome in outcomes if outcome.outcome == FAIL]
+
+        ratio = counts["rows_quarantined"] / counts["rows_in"]
+        if ratio > config.max_quarantine_ratio:
+            storage.delete_path(spark, staged_output)
+            ceiling = _ceiling_summary(classified, config, counts, ratio)
+            report = _report(config, run_id, STATUS_CEILING, counts, outcomes, False, started)
+            report["quarantine_ceiling"] = ceiling
+            report_path = _write_report(spark, config, run_id, report)
+            top = ceiling["top_reasons"][0]
+            raise QuarantineCeilingExceeded(
+                f"{counts['rows_quarantined']} of {counts['rows_in']} rows ({ratio:.1%}) would be quarantined, more "
+                f"than --max_quarantine_ratio {config.max_quarantine_ratio:g}, so nothing was written to "
+                f"{config.output_path} or {config.quarantine_path}. Most rows fail at stage '{top['stage']}': "
+                f"{top['reason']} ({top['rows']} rows). Report: {report_path}"
+            )
 
         if failed and config.dq_policy == "fail":
             storage.delete_path(spark, staged_output)
@@ -300,6 +398,59 @@ def _run(spark: SparkSession, config: JsonToParquetConfig, records: DataFrame | 
     )
 
 
+def _ceiling_summary(
+    classified: DataFrame, config: JsonToParquetConfig, counts: dict[str, int], ratio: float
+) -> dict[str, Any]:
+    """For the report of a run over the ceiling: rows quarantined per stage and the most frequent reasons."""
+    rows = (
+        classified.where(~F.col(GOOD))
+        .select(_stage().alias("stage"), _reason(config).alias("reason"))
+        .groupBy("stage", "reason")
+        .count()
+        .collect()
+    )
+    stages: dict[str, int] = {}
+    for row in rows:
+        stages[row["stage"]] = stages.get(row["stage"], 0) + int(row["count"])
+    ranked = sorted(rows, key=lambda row: (-int(row["count"]), row["stage"], row["reason"]))
+    return {
+        "max_quarantine_ratio": config.max_quarantine_ratio,
+        "quarantine_ratio": round(ratio, 6),
+        "rows_by_stage": dict(sorted(stages.items(), key=lambda item: -item[1])),
+        "top_reasons": [
+            {"stage": row["stage"], "reason": row["reason"], "rows": int(row["count"])} for row in ranked[:TOP_REASONS]
+        ],
+    }
+
+
+def _stage() -> Column:
+    """Why a row is quarantined, in one word: `input` (a document that does not parse), `mapping`, `data_quality`."""
+    return (
+        F.when(F.col(MAPPED), F.lit("data_quality"))
+        .when(F.col(REASON).startswith(storage.DOCUMENT_ERROR), F.lit("input"))
+        .otherwise(F.lit("mapping"))
+    )
+
+
+def _reason(config: JsonToParquetConfig) -> Column:
+    return F.when(F.col(MAPPED), rule_failure_reason(row_level_flags(config))).otherwise(F.col(REASON))
+
+
+def _document_reasons(classified: DataFrame) -> Column | None:
+    """The reason of each JSON document that did not parse, with the parser's message (from the driver)."""
+    texts = {
+        row[REASON]: row[RAW]
+        for row in classified.where(F.col(REASON).startswith(storage.DOCUMENT_ERROR))
+        .select(F.col(REASON), F.when(F.length(F.col(RAW)) <= MAX_DIAGNOSED_DOCUMENT, F.col(RAW)).alias(RAW))
+        .collect()
+    }
+    messages = storage.document_error_messages(texts)
+    if not messages:
+        return None
+    mapping = F.create_map(*[F.lit(part) for pair in messages.items() for part in pair])
+    return F.coalesce(F.element_at(mapping, F.col(REASON)), F.col(REASON))
+
+
 def _write_quarantine(
     records: DataFrame,
     classified: DataFrame,
@@ -309,7 +460,10 @@ def _write_quarantine(
     staged_quarantine: str,
 ) -> None:
     """Write every quarantined row (stage, reason, its input line) to staging; check the count written."""
-    quarantined = classified.where(~F.col(MAPPED)).select(F.lit("mapping").alias(STAGE), F.col(REASON), F.col(RAW))
+    reason = _document_reasons(classified) if counts["rows_unparsed_documents"] else None
+    quarantined = classified.where(~F.col(MAPPED)).select(
+        _stage().alias(STAGE), (reason if reason is not None else F.col(REASON)).alias(REASON), F.col(RAW)
+    )
     if counts["rows_dq_quarantined"] and quarantines_rule_failures(config):
         quarantined = quarantined.unionByName(
             rule_failed_lines(records, classified, config, counts["rows_dq_quarantined"])

@@ -16,17 +16,18 @@ allowed it, so a failed run leaves the destination's data as it was (and removes
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from etl_lib.errors import InputDataError, JobArgumentError
-from etl_lib.mapping import VALUE
+from etl_lib.mapping import INPUT_REASON, VALUE
 
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 SUCCESS_MARKER = "_SUCCESS"
@@ -72,11 +73,119 @@ def read_json_lines(spark: SparkSession, path: str) -> DataFrame:
     skipped, as Spark does. Blank lines are not records (the JSON-lines convention), so they are dropped.
     Raises `InputDataError` if the path does not exist.
     """
-    fs_path = _hadoop_path(spark, path)
-    if not _fs(spark, fs_path).exists(fs_path):
-        raise InputDataError(f"input_path {path} does not exist.")
+    _require_path(spark, path)
     lines = spark.read.option("recursiveFileLookup", "true").text(path)
     return lines.where(F.trim(F.col(VALUE)) != "").select(VALUE)
+
+
+# The reason a whole JSON-document file is quarantined starts with this; the parser's message is added when the
+# quarantine is written (`document_error_messages`), from the file's text.
+DOCUMENT_ERROR = "invalid JSON document"
+_FILE = "__file"
+_TEXT = "__text"
+_FIRST = "__first"
+_DOC = "__doc"
+
+
+def _first_char(text: Column) -> Column:
+    return F.regexp_extract(text, r"^\s*(\S)", 1)
+
+
+def read_json_documents(spark: SparkSession, path: str, auto: bool = False) -> DataFrame:
+    """The records of the JSON documents under `path` (recursively): one DataFrame `value` (a record's JSON
+    text) plus `__input_reason` (why a record cannot be mapped at all, else null).
+
+    Each file is read whole (as Spark's `multiLine` JSON reader reads it) and decided by its first non-blank
+    character: `[` is an array of records, `{` one record (pretty-printed over many lines or not), nothing a
+    file without records. A record's text is re-serialised compactly by Spark's JSON parser. A file that does
+    not parse as one JSON document is a single record, its whole text, with the reason
+    `invalid JSON document <path>` (the parser's message is added to the quarantine, see
+    `document_error_messages`). An element of an array that is not an object is a record with the reason
+    `record <n> of <path> is not a JSON object`.
+
+    With `auto`, a file whose first non-blank line is a whole JSON object is JSON lines (each non-blank line
+    a record), and so is any file not starting with `[` or `{`; the others are documents.
+    """
+    _require_path(spark, path)
+    files = (
+        spark.read.option("recursiveFileLookup", "true")
+        .text(path, wholetext=True)
+        .select(F.input_file_name().alias(_FILE), F.regexp_replace(F.col(VALUE), "^\ufeff", "").alias(_TEXT))
+        .withColumn(_FIRST, _first_char(F.col(_TEXT)))
+    )
+    document = F.col(_FIRST).isin("[", "{")
+    if auto:
+        first_line = F.regexp_extract(F.col(_TEXT), r"^\s*([^\r\n]*)", 1)
+        one_line_object = (F.col(_FIRST) == F.lit("{")) & F.get_json_object(first_line, "$").isNotNull()
+        document = document & ~one_line_object
+        lines = files.where(~document & (F.col(_FIRST) != F.lit(""))).select(
+            F.explode(F.split(F.col(_TEXT), "\r?\n")).alias(VALUE)
+        )
+        lines = lines.where(F.trim(F.col(VALUE)) != "").select(VALUE, F.lit(None).cast("string").alias(INPUT_REASON))
+    else:
+        not_document = files.where(~document & (F.col(_FIRST) != F.lit("")))
+        lines = not_document.select(
+            F.col(_TEXT).alias(VALUE),
+            F.concat(
+                F.lit(f"{DOCUMENT_ERROR} "),
+                F.col(_FILE),
+                F.lit(": a JSON document is an array of records or one record; this file starts with '"),
+                F.col(_FIRST),
+                F.lit("' (for JSON lines, use --input_format jsonl or auto)"),
+            ).alias(INPUT_REASON),
+        )
+    # Wrapped in [ ], a document parses to exactly one element; anything after it (a second object, garbage)
+    # makes the whole text invalid, where Spark's parser alone would ignore it.
+    wrapped = F.from_json(F.concat(F.lit("["), F.col(_TEXT), F.lit("]")), "array<string>")
+    documents = files.where(document).select(_FILE, _TEXT, _FIRST, wrapped.alias(_DOC))
+    parsed = F.col(_DOC).isNotNull() & (F.size(F.col(_DOC)) == F.lit(1))
+    broken = documents.where(~parsed).select(
+        F.col(_TEXT).alias(VALUE), F.concat(F.lit(f"{DOCUMENT_ERROR} "), F.col(_FILE)).alias(INPUT_REASON)
+    )
+    elements = F.when(
+        F.col(_FIRST) == F.lit("["), F.from_json(F.element_at(F.col(_DOC), 1), "array<string>")
+    ).otherwise(F.col(_DOC))
+    exploded = documents.where(parsed).select(_FILE, F.posexplode(elements).alias("__n", "__element"))
+    element = F.col("__element")
+    is_object = F.coalesce(_first_char(element) == F.lit("{"), F.lit(False))
+    json_literal = element.rlike(r"^(-?[0-9][0-9.eE+-]*|true|false|\[.*)$")
+    text = (
+        F.when(element.isNull(), F.lit("null"))
+        .when(is_object | json_literal, element)
+        .otherwise(F.expr("substring(to_json(array(__element)), 2, length(to_json(array(__element))) - 2)"))
+    )
+    records = exploded.select(
+        text.alias(VALUE),
+        F.when(
+            ~is_object,
+            F.concat(
+                F.lit("record "),
+                (F.col("__n") + 1).cast("string"),
+                F.lit(" of "),
+                F.col(_FILE),
+                F.lit(" is not a JSON object"),
+            ),
+        ).alias(INPUT_REASON),
+    )
+    return records.unionByName(broken).unionByName(lines)
+
+
+def document_error_messages(texts: dict[str, str | None]) -> dict[str, str]:
+    """Reason -> reason with the JSON parser's message, for files that did not parse (`None`: too large)."""
+    messages = {}
+    for reason, text in texts.items():
+        if text is None:
+            detail = "too large to show the parser's message here"
+        else:
+            try:
+                json.loads(text)
+                detail = "not one JSON document"
+            except json.JSONDecodeError as exc:
+                detail = f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+            except ValueError as exc:  # pragma: no cover - json raises JSONDecodeError for bad text
+                detail = str(exc)
+        messages[reason] = f"{reason}: {detail}"
+    return messages
 
 
 def records_from_dataframe(df: DataFrame) -> DataFrame:
@@ -84,10 +193,15 @@ def records_from_dataframe(df: DataFrame) -> DataFrame:
     return df.select(F.to_json(F.struct(*[F.col(f"`{name}`") for name in df.columns])).alias(VALUE))
 
 
-def require_records(records: DataFrame, source: str) -> None:
-    """Raise `InputDataError` if there is no record; reads at most the first non-empty split."""
-    if not records.head(1):
-        raise InputDataError(f"input {source} holds no records (no non-blank line in any file); nothing to do.")
+def _require_path(spark: SparkSession, path: str) -> None:
+    fs_path = _hadoop_path(spark, path)
+    if not _fs(spark, fs_path).exists(fs_path):
+        raise InputDataError(f"input_path {path} does not exist.")
+
+
+def has_records(records: DataFrame) -> bool:
+    """Whether there is at least one record; reads at most the first non-empty split."""
+    return bool(records.head(1))
 
 
 # -- Hadoop FileSystem helpers ------------------------------------------------------------------------

@@ -2,6 +2,10 @@
 
 python src/glue/jobs/hello_shell.py --message hi
 -> INFO hello_shell: python-shell glue job message - hi
+
+Its arguments go through the shared Glue edge (etl_lib.edge), like every job's: an argument that is
+neither --message nor one of AWS Glue's job parameters is refused, naming the closest known name. It
+starts no GlueContext, so it runs the same on Glue and locally.
 """
 
 from __future__ import annotations
@@ -9,26 +13,19 @@ from __future__ import annotations
 import logging
 import sys
 
-from awsglue.utils import GlueArgumentError, getResolvedOptions
+from etl_lib.edge import resolve_arguments
+from etl_lib.errors import JobArgumentError
 
-log = logging.getLogger("hello_shell")
+JOB = "hello_shell"
+log = logging.getLogger(JOB)
 
-
-class MissingArgumentError(ValueError):
-    """A required job argument was not passed; `user_facing` makes the local runner print only this."""
-
-    user_facing = True
+# Kept as the name earlier callers caught; every etl_lib argument error is one.
+MissingArgumentError = JobArgumentError
 
 
 def main(argv: list[str] | None = None) -> str:
     """Log and return the message line."""
-    argv = list(sys.argv if argv is None else argv)
-    try:
-        message = getResolvedOptions(argv, ["message"])["message"]
-    except GlueArgumentError as exc:
-        raise MissingArgumentError(
-            f"hello_shell: missing required job argument --message ({exc}); pass it as '--message <text>'."
-        ) from exc
+    message = resolve_arguments(argv, JOB, ["message"], required=["message"])["message"]
     line = f"python-shell glue job message - {message}"
     log.info(line)
     return line

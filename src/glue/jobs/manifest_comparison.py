@@ -13,9 +13,9 @@ modules/batch_launcher sets the four locations as the job's default arguments):
   --missing_imports_location, --missing_exports_location, --counts_location,
   --mismatched_timestamps_location PATH     Parquet outputs (overwritten), one per Athena table
 
-The comparison is in etl_lib.manifests; this file is the Glue edge: argument resolution, GlueContext and
-job.commit(). Without the Glue runtime (local Spark, tests, `make run-job`) it runs on a plain
-SparkSession and skips job.commit().
+The comparison is in etl_lib.manifests; the Glue edge (arguments, GlueContext, job.commit()) is etl_lib.edge.
+Any other argument that is not one of AWS Glue's job parameters is refused; `--local_mode true` (or
+ETL_LOCAL_MODE=1) runs it on plain local Spark.
 """
 
 from __future__ import annotations
@@ -25,41 +25,20 @@ import logging
 import sys
 from typing import Any
 
-from etl_lib.config import present_options
+from etl_lib.edge import resolve_arguments, start_spark_job
 from etl_lib.manifests import MANIFEST_COMPARISON_OPTIONS, ManifestComparisonConfig, run_manifest_comparison
 
-log = logging.getLogger("manifest_comparison")
-
-
-def _start(job_name: str, args: dict[str, Any]) -> tuple[Any, Any]:
-    """(spark, job) on Glue; (spark, None) where GlueContext is unavailable."""
-    from pyspark.context import SparkContext
-    from pyspark.sql import SparkSession
-
-    try:
-        from awsglue.context import GlueContext
-        from awsglue.job import Job
-
-        glue_context = GlueContext(SparkContext.getOrCreate())
-    except Exception as exc:  # ImportError off Glue, or a py4j error: the Glue jars are not on the JVM
-        log.info("GlueContext unavailable (%s): running on plain Spark; job.commit() is off.", exc)
-        return SparkSession.builder.getOrCreate(), None
-    job = Job(glue_context)
-    job.init(job_name, args)
-    return glue_context.spark_session, job
+JOB = "manifest_comparison"
+log = logging.getLogger(JOB)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    from awsglue.utils import getResolvedOptions
-
     argv = list(sys.argv if argv is None else argv)
-    args = getResolvedOptions(argv, [*MANIFEST_COMPARISON_OPTIONS, *present_options(argv, ["JOB_NAME"])])
+    args = resolve_arguments(argv, JOB, MANIFEST_COMPARISON_OPTIONS, required=MANIFEST_COMPARISON_OPTIONS)
     config = ManifestComparisonConfig.from_args(args)
-    spark, job = _start(config.job_name, args)
-    totals = run_manifest_comparison(spark, config)
+    with start_spark_job(JOB, args, argv) as run:
+        totals = run_manifest_comparison(run.spark, config)
     log.info("manifest comparison finished: %s", json.dumps(totals, sort_keys=True))
-    if job is not None:
-        job.commit()
     return totals
 
 
