@@ -5,6 +5,10 @@ data "aws_region" "current" {}
 data "aws_partition" "current" {
   lifecycle {
     precondition {
+      condition     = local.is_spark || var.library_path == null || can(regex("\\.(whl|egg|py)$", coalesce(var.library_path, "-")))
+      error_message = "pythonshell jobs take their library as a .whl (or .egg, .py), not a .zip: pass build/glue/etl_lib-<version>-py3-none-any.whl from `make build`."
+    }
+    precondition {
       condition     = local.is_spark || (var.worker_type == null && var.number_of_workers == null)
       error_message = "pythonshell jobs are sized by max_capacity (0.0625 or 1): leave worker_type and number_of_workers null."
     }

@@ -116,10 +116,12 @@ module "orders_json_to_parquet" {
 module "hello_shell" {
   source = "../../modules/glue_job"
 
-  name               = "${local.name}-hello-shell"
-  description        = "Python-shell job that logs the --message it is given"
-  job_type           = "pythonshell"
-  script_path        = "${local.repository_root}/src/glue/jobs/hello_shell.py"
+  name        = "${local.name}-hello-shell"
+  description = "Python-shell job that logs the --message it is given"
+  job_type    = "pythonshell"
+  script_path = "${local.repository_root}/src/glue/jobs/hello_shell.py"
+  # A Python-shell job takes its library as a wheel: the one `make build` writes for etl_lib's version.
+  library_path       = "${local.repository_root}/build/glue/${one(fileset("${local.repository_root}/build/glue", "etl_lib-*-py3-none-any.whl"))}"
   log_retention_days = var.settings.log_retention_days
 
   default_arguments = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def _make_repo(root: Path) -> Path:
     (shared / "__init__.py").write_text("VERSION = 1\n")
     lib = root / "src" / "glue" / "etl_lib"
     lib.mkdir(parents=True)
-    (lib / "__init__.py").write_text("")
+    (lib / "__init__.py").write_text('__version__ = "2.3.4"\n')
     (lib / "dq.py").write_text("RULES = []\n")
     return root
 
@@ -42,7 +43,7 @@ def test_two_builds_from_different_checkouts_are_identical(tmp_path: Path) -> No
     manifest_a = build_all(first, tmp_path / "build-a")
     manifest_b = build_all(second, tmp_path / "build-b")
     assert manifest_a == manifest_b
-    assert set(manifest_a) == {"lambdas/launcher.zip", "glue/etl_lib.zip"}
+    assert set(manifest_a) == {"lambdas/launcher.zip", "glue/etl_lib.zip", "glue/etl_lib-2.3.4-py3-none-any.whl"}
     for name in manifest_a:
         assert (tmp_path / "build-a" / name).read_bytes() == (tmp_path / "build-b" / name).read_bytes()
 
@@ -122,3 +123,47 @@ def test_excludes_caches_and_tests(tmp_path: Path) -> None:
     names = [name for name, _ in lambda_entries(fn, None, None)]
     assert sorted(names) == ["handler.py", "sql/create.sql"]
     assert [n for n, _ in tree_entries(fn)] and base64sha256(b"") == "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU="
+
+
+def test_library_wheel_installs_with_pip_and_imports(tmp_path: Path) -> None:
+    """A Python-shell job takes the library as a wheel: pip must accept it and the package must import."""
+    repo = _make_repo(tmp_path / "repo")
+    build_all(repo, tmp_path / "build")
+    wheel = tmp_path / "build" / "glue" / "etl_lib-2.3.4-py3-none-any.whl"
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        record = archive.read("etl_lib-2.3.4.dist-info/RECORD").decode()
+    assert names == sorted(names) and "etl_lib/dq.py" in names
+    assert "etl_lib/dq.py,sha256=" in record and "etl_lib-2.3.4.dist-info/RECORD,," in record
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-index",
+            "--no-deps",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", "import etl_lib, etl_lib.dq; print(etl_lib.__version__, etl_lib.dq.RULES)"],
+        env={**os.environ, "PYTHONPATH": str(target)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "2.3.4 []"
+
+
+def test_library_without_a_version_is_refused(tmp_path: Path) -> None:
+    repo = _make_repo(tmp_path / "repo")
+    (repo / "src" / "glue" / "etl_lib" / "__init__.py").write_text("")
+    with pytest.raises(ToolingError, match=r"no `__version__ = \"x.y.z\"` line"):
+        build_all(repo, tmp_path / "build")

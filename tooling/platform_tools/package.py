@@ -4,7 +4,10 @@
   code and are not functions): the function's files at the archive root, the shared package
   `src/lambdas/_shared/` (shared code, at the archive root), and the packages listed in the
   function's `requirements.txt` that the Lambda runtime lacks (boto3/botocore are never vendored).
-- `build/glue/etl_lib.zip`: the Glue shared library `src/glue/etl_lib` for `--extra-py-files`.
+- `build/glue/etl_lib.zip`: the Glue shared library `src/glue/etl_lib` for a Spark job's `--extra-py-files`.
+- `build/glue/etl_lib-<version>-py3-none-any.whl`: the same library as a wheel, which is what a Python-shell
+  job's `--extra-py-files` takes (AWS documents .whl, .egg and .py there, not .zip); version from
+  `etl_lib.__version__`.
 
 Byte-for-byte reproducible: entries sorted, fixed timestamps (1980-01-01), fixed permissions,
 fixed compression level, no directory entries, no __pycache__. The same source gives the same
@@ -19,6 +22,7 @@ import base64
 import hashlib
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -55,12 +59,12 @@ def tree_entries(base: Path, prefix: str = "") -> list[tuple[str, Path]]:
     return [(f"{prefix}{path.relative_to(base).as_posix()}", path) for path in base.rglob("*") if _included(path, base)]
 
 
-def zip_bytes(entries: Iterable[tuple[str, Path]]) -> bytes:
-    """A reproducible zip of the given files: same names and contents give the same bytes."""
-    by_name: dict[str, Path] = {}
+def zip_bytes(entries: Iterable[tuple[str, Path | bytes]]) -> bytes:
+    """A reproducible zip of the given files (or bytes): same names and contents give the same bytes."""
+    by_name: dict[str, Path | bytes] = {}
     for name, path in entries:
         if name in by_name and by_name[name] != path:
-            raise ToolingError(f"two files map to {name} in one package: rename one of {by_name[name]} and {path}.")
+            raise ToolingError(f"two files map to {name} in one package: rename one of {by_name[name]!r} and {path!r}.")
         by_name[name] = path
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -69,8 +73,38 @@ def zip_bytes(entries: Iterable[tuple[str, Path]]) -> bytes:
             info.external_attr = FILE_MODE << 16
             info.create_system = 3  # unix, whatever the building OS
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, by_name[name].read_bytes(), compresslevel=9)
+            content = by_name[name]
+            archive.writestr(info, content if isinstance(content, bytes) else content.read_bytes(), compresslevel=9)
     return buffer.getvalue()
+
+
+def library_version(package_dir: Path) -> str:
+    """The `__version__ = "x.y.z"` line of a package's __init__.py."""
+    match = re.search(r'^__version__ = "([0-9]+\.[0-9]+\.[0-9]+)"$', (package_dir / "__init__.py").read_text(), re.M)
+    if not match:
+        raise ToolingError(f'{package_dir}/__init__.py has no `__version__ = "x.y.z"` line: add one.')
+    return match.group(1)
+
+
+def wheel_bytes(package_dir: Path, distribution: str, version: str, requires_python: str = ">=3.9") -> bytes:
+    """A pure-Python wheel (py3-none-any) of one package, reproducible like zip_bytes: the package's files, and
+    METADATA, WHEEL and RECORD in <distribution>-<version>.dist-info/ (PEP 427)."""
+    entries: list[tuple[str, Path | bytes]] = list(tree_entries(package_dir, prefix=f"{package_dir.name}/"))
+    info_dir = f"{distribution}-{version}.dist-info"
+    metadata = (
+        f"Metadata-Version: 2.1\nName: {distribution.replace('_', '-')}\nVersion: {version}\n"
+        f"Requires-Python: {requires_python}\n"
+    ).encode()
+    wheel = b"Wheel-Version: 1.0\nGenerator: platform_tools.package\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    entries += [(f"{info_dir}/METADATA", metadata), (f"{info_dir}/WHEEL", wheel)]
+    record_lines = []
+    for name, content in sorted(entries, key=lambda entry: entry[0]):
+        data = content if isinstance(content, bytes) else content.read_bytes()
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record_lines.append(f"{name},sha256={digest},{len(data)}")
+    record_lines.append(f"{info_dir}/RECORD,,")
+    entries.append((f"{info_dir}/RECORD", ("\n".join(record_lines) + "\n").encode()))
+    return zip_bytes(entries)
 
 
 def base64sha256(data: bytes) -> str:
@@ -174,6 +208,12 @@ def build_all(repo: Path = REPO_ROOT, build_dir: Path = BUILD_DIR) -> dict[str, 
     etl_lib = repo / "src" / "glue" / "etl_lib"
     if etl_lib.is_dir():
         built["glue/etl_lib.zip"] = zip_bytes(tree_entries(etl_lib, prefix="etl_lib/"))
+        version = library_version(etl_lib)
+        built[f"glue/etl_lib-{version}-py3-none-any.whl"] = wheel_bytes(etl_lib, "etl_lib", version)
+    # A wheel of an earlier version would leave two for a root's fileset() to choose from.
+    for stale in (build_dir / "glue").glob("etl_lib-*.whl"):
+        if f"glue/{stale.name}" not in built:
+            stale.unlink()
     manifest = {}
     for name, data in built.items():
         write_if_changed(build_dir / name, data)

@@ -505,3 +505,12 @@ run "rejects_code_deployed_by_unknown" {
   }
   expect_failures = [var.code_deployed_by]
 }
+
+run "rejects_pythonshell_with_zip_library" {
+  command = plan
+  variables {
+    job_type     = "pythonshell"
+    library_path = "tests/fixtures/lib.zip"
+  }
+  expect_failures = [data.aws_partition.current]
+}
