@@ -82,7 +82,11 @@ GLUE_RUNTIME_PARAMETERS = (
     "enable-data-lineage",
 )
 
-GLUE_PARAMETERS = frozenset(GLUE_DOCUMENTED_PARAMETERS + GLUE_RUNTIME_PARAMETERS)
+# Passed by this platform's own callers to every job they start, whatever the job: the CodePipeline deployer
+# (src/lambdas/glue_deployer) tags each run with the pipeline job id, so a retried invocation finds its run.
+PLATFORM_PARAMETERS = ("codepipeline_job_id",)
+
+GLUE_PARAMETERS = frozenset(GLUE_DOCUMENTED_PARAMETERS + GLUE_RUNTIME_PARAMETERS + PLATFORM_PARAMETERS)
 
 # Local mode: run on plain Spark without GlueContext, bookmarks or job.commit(). Asked for by this argument
 # (`--local_mode true`) or this environment variable (`ETL_LOCAL_MODE=1`); never assumed.
