@@ -53,3 +53,10 @@ moved {
   from = aws_cloudwatch_log_group.job[0]
   to   = module.log_group[0].aws_cloudwatch_log_group.this
 }
+
+# The job got a count (code_deployed_by); Terraform moves a no-key instance to [0] by itself only when the
+# calling module's address did not move too, so say it (envs/dev moved module.stack to module.platform).
+moved {
+  from = aws_glue_job.this
+  to   = aws_glue_job.this[0]
+}
