@@ -121,7 +121,8 @@ module "hello_shell" {
   job_type    = "pythonshell"
   script_path = "${local.repository_root}/src/glue/jobs/hello_shell.py"
   # A Python-shell job takes its library as a wheel: the one `make build` writes for etl_lib's version.
-  library_path       = "${local.repository_root}/build/glue/${one(fileset("${local.repository_root}/build/glue", "etl_lib-*-py3-none-any.whl"))}"
+  # Not built yet: the plan fails on a path that says what to run.
+  library_path       = "${local.repository_root}/build/glue/${coalesce(one(fileset("${local.repository_root}/build/glue", "etl_lib-*-py3-none-any.whl")), "not-built-run-make-build/etl_lib-py3-none-any.whl")}"
   log_retention_days = var.settings.log_retention_days
 
   default_arguments = {

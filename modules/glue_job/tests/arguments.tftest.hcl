@@ -6,11 +6,6 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
-variables {
-  name        = "orders"
-  script_path = "tests/fixtures/job.py"
-}
-
 run "spark_job_defaults" {
   assert {
     condition     = aws_glue_job.this[0].command[0].name == "glueetl" && aws_glue_job.this[0].command[0].python_version == "3"

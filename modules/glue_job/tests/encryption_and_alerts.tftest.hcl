@@ -6,11 +6,6 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
-variables {
-  name        = "orders"
-  script_path = "tests/fixtures/job.py"
-}
-
 run "security_configuration_encrypts_everything_with_created_key" {
   assert {
     condition     = length(module.kms_key) == 1 && module.kms_key[0].alias_name == "alias/orders-glue-job"

@@ -6,11 +6,6 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
-variables {
-  name        = "orders"
-  script_path = "tests/fixtures/job.py"
-}
-
 run "declared_access_only" {
   variables {
     library_path = "tests/fixtures/shared_lib.py"

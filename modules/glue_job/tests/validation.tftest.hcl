@@ -5,11 +5,6 @@ mock_provider "aws" {
   source = "./tests/mocks"
 }
 
-variables {
-  name        = "orders"
-  script_path = "tests/fixtures/job.py"
-}
-
 # The baseline plans cleanly, so each failure below comes from the value the run changes.
 run "baseline_plans" {
   command = plan
