@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ from platform_tools import REPO_ROOT, ToolingError
 from platform_tools.tfconfig import terraform_env
 
 MIN_TERRAFORM = (1, 7)
+# `terraform test` runs of different roots side by side (mocked provider: CPU-bound, 2 cores in CI).
+GATE_WORKERS = int(os.environ.get("TF_TEST_WORKERS", "2"))
 
 
 class TerraformError(ToolingError):
@@ -197,16 +200,25 @@ def validate_all(paths: Iterable[Path]) -> None:
         print(f"valid: {path.relative_to(REPO_ROOT)}", flush=True)
 
 
-def test_all(paths: Iterable[Path]) -> None:
-    for path in paths:
-        if not any((path / "tests").glob("*.tftest.hcl")):
-            continue
-        root = _gate_root(path)
+def test_all(paths: Iterable[Path], workers: int = GATE_WORKERS) -> None:
+    """`terraform test` for every root with tests: inits one at a time (they share the plugin cache), then
+    runs the tests `workers` at a time (each root has its own data directory); every failure is reported."""
+    roots = [(path, _gate_root(path)) for path in paths if any((path / "tests").glob("*.tftest.hcl"))]
+    for _, root in roots:
         root.init(backend=False)
-        result = root.run("test", "-no-color", check=False)
-        print(result.stdout, flush=True)
-        if result.returncode != 0:
-            raise TerraformError(f"`terraform test` failed in {path.relative_to(REPO_ROOT)}:\n{_tail(result.stderr)}")
+
+    def run_tests(item: tuple[Path, TerraformRoot]) -> tuple[Path, subprocess.CompletedProcess[str]]:
+        path, root = item
+        return path, root.run("test", "-no-color", check=False, timeout=1800)
+
+    failures = []
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for path, result in pool.map(run_tests, roots):
+            print(f"terraform test {path.relative_to(REPO_ROOT)}:\n{result.stdout}", flush=True)
+            if result.returncode != 0:
+                failures.append(f"`terraform test` failed in {path.relative_to(REPO_ROOT)}:\n{_tail(result.stderr)}")
+    if failures:
+        raise TerraformError("\n".join(failures))
 
 
 def fmt_check() -> None:
