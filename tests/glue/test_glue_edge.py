@@ -23,6 +23,7 @@ from etl_lib.job_args import (
     local_mode_requested,
 )
 from etl_lib.manifests import MANIFEST_COMPARISON_OPTIONS
+from etl_lib.streaming import KINESIS_TO_PARQUET_OPTIONS
 from glue_deployer.deployer.parameters import PIPELINE_JOB_ID_ARGUMENT
 from jobs import hello_shell
 from platform_tools import REPO_ROOT
@@ -31,6 +32,7 @@ OWN = {
     "json_to_parquet": set(JSON_TO_PARQUET_OPTIONS),
     "manifest_comparison": {*MANIFEST_COMPARISON_OPTIONS, "JOB_NAME"},
     "hello_shell": {"message", "JOB_NAME"},
+    "kinesis_to_parquet": {*KINESIS_TO_PARQUET_OPTIONS, "JOB_NAME"},
 }
 
 
@@ -104,6 +106,7 @@ def test_every_argument_the_modules_and_envs_pass_is_accepted() -> None:
     sources = [REPO_ROOT / "modules" / "glue_job" / "main.tf", REPO_ROOT / "modules" / "batch_launcher" / "glue.tf"]
     sources += [path for folder in ("envs", "stacks") for path in sorted((REPO_ROOT / folder).rglob("*.tf"))]
     sources += [REPO_ROOT / "src" / "lambdas" / "batch_launcher" / "launcher" / "core.py"]
+    sources += [REPO_ROOT / "modules" / "kinesis_glue" / "main.tf"]
     found: dict[str, set[str]] = {}
     # The CodePipeline deployer tags every run it starts with the pipeline job id.
     deployer_argument = PIPELINE_JOB_ID_ARGUMENT.removeprefix("--")
