@@ -98,6 +98,7 @@ bench: build ## benchmarks (not tests): see bench/README.md
 	@$(PY) bench/json_to_parquet/run.py
 	@$(PY) bench/batch_launcher/run.py
 	@$(PY) bench/glue_deployer/run.py
+	@$(PY) bench/kinesis_to_parquet/run.py
 
 clean: ## remove build output (keeps the virtualenvs)
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -8,8 +8,10 @@ Kinesis records as `aws kinesis get-records` prints them; the payloads are the c
 metrics, 0.5% of them cut short), then runs each variant in
 a fresh process (variants.py) on the same records: `--batches` batches of them, with new batch ids. Reports, per
 variant, the seconds of a batch (the median after the first, which pays for JIT and code generation, and the
-first), records per second, the ratio against the construct's approach measured in this same run, CPU seconds,
-the JVM heap's peak during one batch and the in-memory size of the cached batch. Writes
+first), records per second, the CPU seconds of a batch (this process and its JVM: other load on the machine
+does not inflate them), each as a ratio against the construct's approach measured in this same run, the JVM
+heap's peak during one batch and the in-memory size of the cached batch. `--repeat N` runs each variant N
+times in fresh processes and keeps the fastest. Writes
 bench/kinesis_to_parquet/results.json and results.svg, and prints a table.
 
 This is a benchmark, not a test: its numbers depend on the machine and on what else runs on it.
@@ -134,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=100_000, help="records a batch")
     parser.add_argument("--batches", type=int, default=5, help="batches a variant (the first one warms up)")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--repeat", type=int, default=1, help="fresh runs a variant; the fastest counts")
     parser.add_argument("--variants", default=",".join(VARIANTS), help=f"comma-separated subset of {VARIANTS}")
     parser.add_argument("--output", type=Path, default=RESULTS)
     options = parser.parse_args(argv)
@@ -147,16 +150,23 @@ def main(argv: list[str] | None = None) -> int:
     folder = generate(options.records, options.seed)
     results: dict[str, dict[str, Any]] = {}
     for variant in variants:
-        result = run_variant(variant, folder, options.batches)
-        steady = statistics.median(result["batches"][1:])
-        result["first_batch_seconds"] = result["batches"][0]
-        result["batch_seconds"] = round(steady, 3)
-        result["records_per_s"] = round(options.records / steady)
-        results[variant] = result
-        print(f"{variant}: {steady:.2f} s a batch", flush=True)
+        runs = []
+        for _ in range(options.repeat):
+            result = run_variant(variant, folder, options.batches)
+            result["batch_seconds"] = round(statistics.median(result["batches"][1:]), 3)
+            result["batch_cpu"] = round(statistics.median(result["batch_cpu_seconds"][1:]), 3)
+            runs.append(result)
+        best = min(runs, key=lambda run: run["batch_seconds"])
+        best["first_batch_seconds"] = best["batches"][0]
+        best["records_per_s"] = round(options.records / best["batch_seconds"])
+        best["records_per_cpu_s"] = round(options.records / best["batch_cpu"])
+        best["all_batch_seconds"] = [run["batch_seconds"] for run in runs]
+        results[variant] = best
+        print(f"{variant}: {best['batch_seconds']:.2f} s, {best['batch_cpu']:.2f} CPU s a batch", flush=True)
     for name, result in results.items():
         base = results.get(BASELINES[name])
         result["time_vs_construct"] = round(result["batch_seconds"] / base["batch_seconds"], 3) if base else None
+        result["cpu_vs_construct"] = round(result["batch_cpu"] / base["batch_cpu"], 3) if base else None
 
     document = {
         "benchmark": "kinesis_to_parquet",
@@ -175,15 +185,16 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\nkinesis_to_parquet, batches of {options.records:,} records ({time.strftime('%F %T')})")
     print(
-        f"{'variant':<20} {'s/batch':>8} {'first':>7} {'records/s':>10} {'vs baseline':>11} "
-        f"{'CPU s':>7} {'heap peak MB':>13} {'cached MB':>10} {'written':>8} {'quarantined':>12}"
+        f"{'variant':<20} {'s/batch':>8} {'first':>7} {'records/s':>10} {'vs base':>8} {'CPU s/batch':>12} "
+        f"{'CPU vs base':>12} {'heap peak MB':>13} {'cached MB':>10} {'written':>8} {'quarantined':>12}"
     )
     for name, r in results.items():
         ratio = "" if r["time_vs_construct"] is None else f"{r['time_vs_construct']:.2f}"
+        cpu_ratio = "" if r["cpu_vs_construct"] is None else f"{r['cpu_vs_construct']:.2f}"
         print(
             f"{name:<20} {r['batch_seconds']:>8.2f} {r['first_batch_seconds']:>7.2f} {r['records_per_s']:>10,} "
-            f"{ratio:>11} {r['cpu_seconds']:>7.1f} {r['heap_peak_mb']:>13.0f} {r['cached_batch_mb']:>10.1f} "
-            f"{r['rows_written']:>8} {r['rows_quarantined']:>12}"
+            f"{ratio:>8} {r['batch_cpu']:>12.2f} {cpu_ratio:>12} {r['heap_peak_mb']:>13.0f} "
+            f"{r['cached_batch_mb']:>10.1f} {r['rows_written']:>8} {r['rows_quarantined']:>12}"
         )
     print(f"written to {options.output}")
     return 0

@@ -227,3 +227,17 @@ def test_a_file_stream_restarted_from_its_checkpoint_writes_nothing_twice_and_lo
     assert sum(r.rows_in for r in results) == 80 == len(good) + len(quarantined)  # in total
     assert all(r.rows_in == r.rows_written + r.rows_quarantined for r in results)  # per batch
     assert {row["shard_id"] for row in quarantined} == {"shardId-000000000000"}
+
+
+def test_records_without_shard_and_sequence_number_are_quarantined_too(spark: Any, tmp_path: Path) -> None:
+    """The quarantine pass finds a batch's bad records by shard and sequence number; without them (rows a Glue
+    catalog source parsed, a source without metadata) it classifies the whole batch again."""
+    cfg = config(tmp_path)
+    frame = spark.createDataFrame([(d.decode(),) for d in payloads(0, 15)], "data string")
+    result = streaming.process_batch(spark, frame, 0, cfg, run_id="run-a")
+    good, bad = expected_ids(0, 15)
+    assert (result.rows_in, result.rows_written, result.rows_quarantined) == (15, len(good), len(bad))
+    assert written_ids(spark, cfg) == good
+    quarantined = quarantined_rows(cfg)
+    assert sorted(json.loads(row["payload"].split(",")[0] + "}")["id"] for row in quarantined) == bad
+    assert {(row["shard_id"], row["sequence_number"]) for row in quarantined} == {(None, None)}

@@ -44,6 +44,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -684,6 +685,7 @@ def envelope_line(record: Mapping[str, Any], shard_id: str | None = None) -> str
 # -- 2b. The per-batch transform ----------------------------------------------------------------------------
 
 BATCH_ID = "batch_id"
+BATCH_ID_DIGITS = 20  # a Spark batch id is a long: at most 19 digits
 REASON = "reason"
 DETAIL = "detail"
 PAYLOAD = "payload"
@@ -955,7 +957,10 @@ def classify_batch(batch: DataFrame, batch_id: int, schema: StreamSchema) -> Dat
     frame = kinesis_records(batch, schema)
     for stage in plan.stages:
         frame = frame.select(*stage)
-    return frame.select(*plan.before_batch_id, F.lit(batch_id).cast("bigint").alias(BATCH_ID), *plan.after_batch_id)
+    # The batch id as a decimal literal: Spark's generated code holds a decimal by reference where it writes a
+    # bigint into the code, so each new batch id would compile the whole transform again.
+    batch_column = F.lit(Decimal(batch_id)).cast(T.DecimalType(BATCH_ID_DIGITS, 0))
+    return frame.select(*plan.before_batch_id, batch_column.alias(BATCH_ID), *plan.after_batch_id)
 
 
 def split_batch(classified: DataFrame, schema: StreamSchema) -> tuple[DataFrame, DataFrame]:
@@ -1196,6 +1201,16 @@ def _record_key(shard: Column, sequence: Column) -> Column:
     return F.concat_ws(_KEY_SEPARATOR, shard, sequence)
 
 
+def _records_with_keys(spark: SparkSession, records: DataFrame, keys: set[str]) -> DataFrame:
+    """The records whose key is one of `keys`: a broadcast semi-join (a filter with the keys as literals would
+    cost a call into the JVM for each key, and a scan of the list for each record)."""
+    wanted = spark.createDataFrame(
+        [(key,) for key in sorted(keys)], T.StructType([T.StructField("__key", T.StringType())])
+    )
+    keyed = records.select("*", _record_key(F.col(SHARD_ID), F.col(SEQUENCE_NUMBER)).alias("__key"))
+    return keyed.join(F.broadcast(wanted), "__key", "left_semi").select(*RECORD_COLUMNS)
+
+
 def _process_batch(
     spark: SparkSession, batch: DataFrame, batch_id: int, config: StreamingConfig, run_id: str | None
 ) -> BatchResult:
@@ -1241,8 +1256,7 @@ def _process_batch(
         if counts["rows_quarantined"]:
             keys = set(str(metrics["keys"]).split("\n")) if metrics["keys"] else set()
             if int(metrics["unkeyed"]) == 0 and len(keys) == counts["rows_quarantined"] <= QUARANTINE_BY_KEY_MAX:
-                subset = records.where(_record_key(F.col(SHARD_ID), F.col(SEQUENCE_NUMBER)).isin(sorted(keys)))
-                classified = classify_batch(subset, batch_id, schema)
+                classified = classify_batch(_records_with_keys(spark, records, keys), batch_id, schema)
             check = Observation(f"quarantine_{key}_{uuid.uuid4().hex[:6]}")
             _, quarantined = split_batch(classified, schema)
             writer = quarantined.observe(check, F.count(F.lit(1)).alias("rows")).write.mode("overwrite")
