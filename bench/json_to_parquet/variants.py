@@ -135,7 +135,8 @@ def floor_reader(spark: Any, source: str, output: str) -> int:
 
 
 def floor_ours(spark: Any, source: str, output: str) -> int:
-    from etl_lib.mapping import map_records, parse_mapping, resolve_types
+    from etl_lib.mapping import parse_mapping
+    from etl_lib.spark_mapping import map_records, resolve_types
     from etl_lib.storage import read_json_lines
 
     fields = resolve_types(spark, parse_mapping(json.dumps(MAPPING)))

@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 
-from etl_lib.dq import FAIL, PASS, check_rules, check_sql, flag_name, run_rules
+from etl_lib.dq import check_rules, check_sql, run_rules
 from etl_lib.dqdl import parse_dqdl
 from etl_lib.errors import DqdlError
-from etl_lib.mapping import parse_mapping, resolve_types
+from etl_lib.mapping import parse_mapping
+from etl_lib.outcomes import FAIL, PASS, flag_name
+from etl_lib.spark_mapping import resolve_types
 
 pytestmark = pytest.mark.spark
 

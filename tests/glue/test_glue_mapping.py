@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from etl_lib.errors import MappingError
-from etl_lib.mapping import MALFORMED_JSON, RAW, REASON, map_records, parse_mapping, resolve_types
+from etl_lib.mapping import MALFORMED_JSON, RAW, REASON, parse_mapping
+from etl_lib.spark_mapping import map_records, resolve_types
 
 pytestmark = pytest.mark.spark
 

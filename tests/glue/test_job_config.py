@@ -16,7 +16,7 @@ import pytest
 from etl_lib.config import JSON_TO_PARQUET_OPTIONS, JsonToParquetConfig, present_options
 from etl_lib.errors import DqdlError, JobArgumentError, MappingError
 from etl_lib.mapping import FieldMapping, parse_mapping
-from etl_lib.storage import read_text
+from etl_lib.paths import read_text
 from platform_tools import REPO_ROOT
 from platform_tools.package import tree_entries, zip_bytes
 

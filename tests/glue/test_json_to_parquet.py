@@ -334,8 +334,9 @@ def test_composite_and_where_rules_quarantine_their_rows(run_job: RunJob, job_pa
 
 
 def test_the_cache_keeps_text_only_for_rows_the_mapping_rejects(spark: Any) -> None:
-    from etl_lib.mapping import RAW, parse_mapping, resolve_types
+    from etl_lib.mapping import RAW, parse_mapping
     from etl_lib.pipeline import TEXT_HASHES, mapped_rows
+    from etl_lib.spark_mapping import resolve_types
 
     lines = [*records(GOOD[:2]), MAPPING_BAD[1]]
     frame = spark.createDataFrame([(line,) for line in lines], "value string")

@@ -17,7 +17,7 @@ from etl_lib.dqdl import Ruleset, parse_dqdl
 from etl_lib.errors import JobArgumentError
 from etl_lib.job_args import present_options
 from etl_lib.mapping import FieldMapping, parse_mapping
-from etl_lib.storage import is_uri, normalize_path, read_text
+from etl_lib.paths import is_uri, normalize_path, read_text
 
 POLICIES = ("fail", "quarantine", "warn")
 WRITE_MODES = ("overwrite", "append")

@@ -34,6 +34,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from typing import Union
 
 from etl_lib.errors import DqdlError
 
@@ -162,7 +163,8 @@ class TimeOfDay:
     minutes: int
 
 
-Value = Decimal | str | Keyword | Duration | Now | Date | TimeOfDay
+# typing.Union, not `|`: a module-level alias is evaluated at import, and Glue Python-shell jobs run Python 3.9.
+Value = Union[Decimal, str, Keyword, Duration, Now, Date, TimeOfDay]
 
 
 @dataclass(frozen=True)
@@ -256,7 +258,7 @@ class Composite:
         return tuple(leaf for member in self.members for leaf in member.leaves())
 
 
-RuleNode = Rule | Composite
+RuleNode = Union[Rule, Composite]
 
 
 @dataclass(frozen=True)

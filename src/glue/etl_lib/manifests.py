@@ -38,7 +38,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from etl_lib.errors import InputDataError, JobArgumentError
-from etl_lib.storage import normalize_path
+from etl_lib.paths import normalize_path
 
 IMPORT_TYPES: Final = ("historic", "streaming_main", "streaming_equality")
 SNAPSHOT_TYPES: Final = ("full", "incremental")

@@ -31,8 +31,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-import uuid
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,20 +42,41 @@ from pyspark.sql import types as T
 from etl_lib import storage
 from etl_lib.config import JsonToParquetConfig
 from etl_lib.dq import (
-    FAIL,
-    RuleOutcome,
     add_row_flags,
     check_regexes,
     check_rules,
     check_sql,
-    evaluate,
     extra_metrics,
-    flag_columns,
-    flag_name,
     metric_columns,
 )
-from etl_lib.errors import DataQualityFailure, InputDataError, JobArgumentError, QuarantineCeilingExceeded
-from etl_lib.mapping import MALFORMED_JSON, RAW, REASON, VALUE, ResolvedField, map_records, resolve_types
+from etl_lib.errors import JobArgumentError
+from etl_lib.mapping import MALFORMED_JSON, RAW, REASON, VALUE
+from etl_lib.outcomes import evaluate, flag_columns, flag_name
+from etl_lib.report import (
+    COUNT_NAMES,
+    STAGE_DATA_QUALITY,
+    STAGE_INPUT,
+    STAGE_MAPPING,
+    STATUS_CEILING,
+    STATUS_EMPTY,
+    STATUS_FAILED,
+    STATUS_SUCCEEDED,
+    STATUS_WITH_FAILURES,
+    RunResult,
+    build_report,
+    ceiling_error,
+    ceiling_summary,
+    check_json_lines,
+    commit_status,
+    counts_from,
+    dq_failure_error,
+    empty_run,
+    empty_run_error,
+    new_run_id,
+    over_ceiling,
+    report_location,
+)
+from etl_lib.spark_mapping import ResolvedField, map_records, resolve_types
 
 log = logging.getLogger("etl_lib.pipeline")
 
@@ -81,35 +100,19 @@ CACHE_COMPRESSED = "spark.sql.inMemoryColumnarStorage.compressed"
 HUGE_METHOD_LIMIT = "spark.sql.codegen.hugeMethodLimit"
 JIT_METHOD_LIMIT = 8000
 
-STATUS_SUCCEEDED = "SUCCEEDED"
-STATUS_WITH_FAILURES = "SUCCEEDED_WITH_DQ_FAILURES"
-STATUS_FAILED = "FAILED_DATA_QUALITY"
-STATUS_CEILING = "FAILED_QUARANTINE_CEILING"
-STATUS_EMPTY = "EMPTY_INPUT"
-
-# How many (stage, reason) pairs the report of a run over the quarantine ceiling lists, most frequent first.
-TOP_REASONS = 5
 # A JSON document that does not parse is sent to the driver to get the parser's message, up to this size.
 MAX_DIAGNOSED_DOCUMENT = 64 * 1024 * 1024
+ENGINE = "spark"
 
-
-@dataclass
-class RunResult:
-    """What a run did; `report` is the JSON document written to `report_path`."""
-
-    run_id: str
-    status: str
-    rows_in: int
-    rows_written: int
-    rows_quarantined: int
-    outcomes: list[RuleOutcome]
-    report_path: str
-    report: dict[str, Any] = field(default_factory=dict)
-
-
-def new_run_id() -> str:
-    """Sortable and unique: UTC time, then 8 random hex digits."""
-    return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
+__all__ = [
+    "STATUS_CEILING",
+    "STATUS_EMPTY",
+    "STATUS_FAILED",
+    "STATUS_SUCCEEDED",
+    "STATUS_WITH_FAILURES",
+    "RunResult",
+    "run_json_to_parquet",
+]
 
 
 def validate(spark: SparkSession, config: JsonToParquetConfig) -> list[ResolvedField]:
@@ -166,7 +169,7 @@ def rule_failed_lines(
         failed = F.broadcast(failed)
     lines = records.select(F.col(VALUE).alias(RAW), *text_hashes(F.col(VALUE)))
     return lines.join(failed, list(TEXT_HASHES)).select(
-        F.lit("data_quality").alias(STAGE), rule_failure_reason(flags).alias(REASON), F.col(RAW)
+        F.lit(STAGE_DATA_QUALITY).alias(STAGE), rule_failure_reason(flags).alias(REASON), F.col(RAW)
     )
 
 
@@ -241,21 +244,12 @@ def read_input(spark: SparkSession, config: JsonToParquetConfig) -> DataFrame:
 def _empty_run(
     spark: SparkSession, config: JsonToParquetConfig, run_id: str, targets: list[str], started: float
 ) -> RunResult:
-    """No record at all: nothing is written (an overwrite keeps the previous output); the rules that describe the
-    dataset's shape (RowCount, ColumnCount, ...) are evaluated, the others are skipped: a RowCount rule decides."""
-    counts = dict.fromkeys(COUNT_NAMES, 0)
-    outcomes = evaluate(config.ruleset, {}, 0, targets, empty=True)
-    failed = [outcome for outcome in outcomes if outcome.outcome == FAIL]
-    status = (
-        STATUS_FAILED if failed and config.dq_policy == "fail" else STATUS_WITH_FAILURES if failed else STATUS_EMPTY
-    )
-    report = _report(config, run_id, status, counts, outcomes, False, started)
+    """No record at all: see `report.empty_run`."""
+    status, outcomes = empty_run(config, targets)
+    report = build_report(config, run_id, status, dict.fromkeys(COUNT_NAMES, 0), outcomes, False, started, ENGINE)
     report_path = _write_report(spark, config, run_id, report)
     if status == STATUS_FAILED:
-        raise DataQualityFailure(
-            f"the input {config.source} holds no records and {len(failed)} data-quality rule(s) failed with "
-            "--dq_policy fail: " + "; ".join(f"{o.rule} ({o.message})" for o in failed) + f". Report: {report_path}"
-        )
+        raise empty_run_error(config, outcomes, report_path)
     log.info(
         "run %s %s: the input %s holds no records; nothing written; report %s",
         run_id,
@@ -264,18 +258,6 @@ def _empty_run(
         report_path,
     )
     return RunResult(run_id, status, 0, 0, 0, outcomes, report_path, report)
-
-
-COUNT_NAMES = (
-    "rows_in",
-    "rows_written",
-    "rows_quarantined",
-    "rows_mapped",
-    "rows_malformed",
-    "rows_unparsed_documents",
-    "rows_invalid",
-    "rows_dq_quarantined",
-)
 
 
 def _run(spark: SparkSession, config: JsonToParquetConfig, records: DataFrame | None, run_id: str | None) -> RunResult:
@@ -317,56 +299,28 @@ def _run(spark: SparkSession, config: JsonToParquetConfig, records: DataFrame | 
             writer = writer.partitionBy(*config.partition_columns)
         writer.option("compression", "snappy").parquet(staged_output)
         metrics = dict(observation.get)
-        counts = {name: int(metrics[name]) for name in ("rows_in", "rows_written", "rows_quarantined", "rows_mapped")}
-        counts["rows_malformed"] = int(metrics["rows_malformed"])
-        counts["rows_unparsed_documents"] = int(metrics["rows_unparsed_documents"])
-        counts["rows_invalid"] = (
-            counts["rows_in"] - counts["rows_mapped"] - counts["rows_malformed"] - counts["rows_unparsed_documents"]
-        )
-        counts["rows_dq_quarantined"] = counts["rows_mapped"] - counts["rows_written"]
-        if counts["rows_in"] != counts["rows_written"] + counts["rows_quarantined"]:
-            raise RuntimeError(f"internal error: row counts do not add up ({counts}); nothing was committed.")
-        if config.input_format == "jsonl" and config.input_path and counts["rows_malformed"] == counts["rows_in"]:
-            raise InputDataError(
-                f"none of the {counts['rows_in']} non-blank lines of {config.input_path} parses as a JSON object, so "
-                "the input is not JSON lines. If its files are JSON documents (an array of records, or one record, "
-                "over many lines), pass --input_format json (or auto to decide per file). Nothing was written."
-            )
+        counts = counts_from(metrics)
+        check_json_lines(config, counts)
         metrics.update(extra_metrics(spark, classified, config.ruleset, F.col(MAPPED), targets))
         outcomes = evaluate(config.ruleset, metrics, counts["rows_mapped"], targets)
-        failed = [outcome for outcome in outcomes if outcome.outcome == FAIL]
 
-        ratio = counts["rows_quarantined"] / counts["rows_in"]
-        if ratio > config.max_quarantine_ratio:
+        if over_ceiling(config, counts):
             storage.delete_path(spark, staged_output)
-            ceiling = _ceiling_summary(classified, config, counts, ratio)
-            report = _report(config, run_id, STATUS_CEILING, counts, outcomes, False, started)
+            ceiling = ceiling_summary(config, counts, _quarantine_reasons(classified, config))
+            report = build_report(config, run_id, STATUS_CEILING, counts, outcomes, False, started, ENGINE)
             report["quarantine_ceiling"] = ceiling
-            report_path = _write_report(spark, config, run_id, report)
-            top = ceiling["top_reasons"][0]
-            raise QuarantineCeilingExceeded(
-                f"{counts['rows_quarantined']} of {counts['rows_in']} rows ({ratio:.1%}) would be quarantined, more "
-                f"than --max_quarantine_ratio {config.max_quarantine_ratio:g}, so nothing was written to "
-                f"{config.output_path} or {config.quarantine_path}. Most rows fail at stage '{top['stage']}': "
-                f"{top['reason']} ({top['rows']} rows). Report: {report_path}"
-            )
+            raise ceiling_error(config, counts, ceiling, _write_report(spark, config, run_id, report))
 
-        if failed and config.dq_policy == "fail":
+        status = commit_status(config, outcomes)
+        if status is None:
             storage.delete_path(spark, staged_output)
-            report = _report(config, run_id, STATUS_FAILED, counts, outcomes, False, started)
-            report_path = _write_report(spark, config, run_id, report)
-            raise DataQualityFailure(
-                f"{len(failed)} data-quality rule(s) failed with --dq_policy fail, so nothing was written to "
-                f"{config.output_path}: "
-                + "; ".join(f"{o.rule} ({o.message})" for o in failed)
-                + f". Report: {report_path}"
-            )
+            report = build_report(config, run_id, STATUS_FAILED, counts, outcomes, False, started, ENGINE)
+            raise dq_failure_error(config, outcomes, _write_report(spark, config, run_id, report))
         if counts["rows_quarantined"]:
             _write_quarantine(records, classified, config, run_id, counts, staged_quarantine)
         storage.commit(spark, staged_output, config.output_path, config.write_mode)
         storage.commit(spark, staged_quarantine, config.quarantine_path, "append")
-        status = STATUS_WITH_FAILURES if failed else STATUS_SUCCEEDED
-        report = _report(config, run_id, status, counts, outcomes, True, started)
+        report = build_report(config, run_id, status, counts, outcomes, True, started, ENGINE)
         report_path = _write_report(spark, config, run_id, report)
     finally:
         cached.unpersist()
@@ -398,10 +352,8 @@ def _run(spark: SparkSession, config: JsonToParquetConfig, records: DataFrame | 
     )
 
 
-def _ceiling_summary(
-    classified: DataFrame, config: JsonToParquetConfig, counts: dict[str, int], ratio: float
-) -> dict[str, Any]:
-    """For the report of a run over the ceiling: rows quarantined per stage and the most frequent reasons."""
+def _quarantine_reasons(classified: DataFrame, config: JsonToParquetConfig) -> list[tuple[str, str, int]]:
+    """(stage, reason, rows) of the quarantined rows, for the report of a run over the ceiling."""
     rows = (
         classified.where(~F.col(GOOD))
         .select(_stage().alias("stage"), _reason(config).alias("reason"))
@@ -409,26 +361,15 @@ def _ceiling_summary(
         .count()
         .collect()
     )
-    stages: dict[str, int] = {}
-    for row in rows:
-        stages[row["stage"]] = stages.get(row["stage"], 0) + int(row["count"])
-    ranked = sorted(rows, key=lambda row: (-int(row["count"]), row["stage"], row["reason"]))
-    return {
-        "max_quarantine_ratio": config.max_quarantine_ratio,
-        "quarantine_ratio": round(ratio, 6),
-        "rows_by_stage": dict(sorted(stages.items(), key=lambda item: -item[1])),
-        "top_reasons": [
-            {"stage": row["stage"], "reason": row["reason"], "rows": int(row["count"])} for row in ranked[:TOP_REASONS]
-        ],
-    }
+    return [(row["stage"], row["reason"], int(row["count"])) for row in rows]
 
 
 def _stage() -> Column:
     """Why a row is quarantined, in one word: `input` (a document that does not parse), `mapping`, `data_quality`."""
     return (
-        F.when(F.col(MAPPED), F.lit("data_quality"))
-        .when(F.col(REASON).startswith(storage.DOCUMENT_ERROR), F.lit("input"))
-        .otherwise(F.lit("mapping"))
+        F.when(F.col(MAPPED), F.lit(STAGE_DATA_QUALITY))
+        .when(F.col(REASON).startswith(storage.DOCUMENT_ERROR), F.lit(STAGE_INPUT))
+        .otherwise(F.lit(STAGE_MAPPING))
     )
 
 
@@ -483,36 +424,7 @@ def _write_quarantine(
         )
 
 
-def _report(
-    config: JsonToParquetConfig,
-    run_id: str,
-    status: str,
-    counts: dict[str, int],
-    outcomes: list[RuleOutcome],
-    committed: bool,
-    started: float,
-) -> dict[str, Any]:
-    return {
-        "job": config.job_name,
-        "run_id": run_id,
-        "status": status,
-        "started_at": datetime.fromtimestamp(started, UTC).isoformat(),
-        "duration_seconds": round(time.time() - started, 3),
-        "source": config.source,
-        "output_path": config.output_path,
-        "quarantine_path": config.quarantine_path,
-        "dq_policy": config.dq_policy,
-        "write_mode": config.write_mode,
-        "committed": committed,
-        "counts": counts,
-        "data_quality": {
-            "outcome": FAIL if any(o.outcome == FAIL for o in outcomes) else "PASS",
-            "rules": [outcome.as_dict() for outcome in outcomes],
-        },
-    }
-
-
 def _write_report(spark: SparkSession, config: JsonToParquetConfig, run_id: str, report: dict[str, Any]) -> str:
-    path = f"{config.report_prefix}/{run_id}.json"
+    path = report_location(config, run_id)
     storage.write_text(spark, path, json.dumps(report, indent=2) + "\n")
     return path

@@ -53,7 +53,7 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 from etl_lib.errors import EtlError, JobArgumentError, MappingError
-from etl_lib.storage import is_uri, normalize_path
+from etl_lib.paths import is_uri, normalize_path
 
 log = logging.getLogger("etl_lib.streaming")
 
