@@ -50,6 +50,7 @@ from etl_lib.dq import (
     metric_columns,
 )
 from etl_lib.errors import JobArgumentError
+from etl_lib.json_input import MAX_DIAGNOSED_DOCUMENT
 from etl_lib.mapping import MALFORMED_JSON, RAW, REASON, VALUE
 from etl_lib.outcomes import evaluate, flag_columns, flag_name
 from etl_lib.report import (
@@ -98,10 +99,11 @@ CACHE_COMPRESSED = "spark.sql.inMemoryColumnarStorage.compressed"
 # 8000 bytes of bytecode, so Spark's default limit (65535) lets such code run interpreted; at 8000 Spark
 # splits it instead. Measured on the benchmark: a third less CPU for a cold run. Set for the run only.
 HUGE_METHOD_LIMIT = "spark.sql.codegen.hugeMethodLimit"
+# Spark writes timestamps as INT96 by default, a deprecated Parquet type; INT64 microseconds (TIMESTAMP with
+# isAdjustedToUTC) is what the DuckDB engine, Athena and every current reader take: one schema from both engines.
+PARQUET_TIMESTAMPS = "spark.sql.parquet.outputTimestampType"
 JIT_METHOD_LIMIT = 8000
 
-# A JSON document that does not parse is sent to the driver to get the parser's message, up to this size.
-MAX_DIAGNOSED_DOCUMENT = 64 * 1024 * 1024
 ENGINE = "spark"
 
 __all__ = [
@@ -219,7 +221,11 @@ def run_json_to_parquet(
 ) -> RunResult:
     """Run the job. `records` (one string column `value`, a JSON object per row) replaces --input_path,
     e.g. for a Glue catalog table; raises an `EtlError` subclass for bad input, before writing."""
-    settings = {HUGE_METHOD_LIMIT: str(JIT_METHOD_LIMIT), CACHE_COMPRESSED: "false"}
+    settings = {
+        HUGE_METHOD_LIMIT: str(JIT_METHOD_LIMIT),
+        CACHE_COMPRESSED: "false",
+        PARQUET_TIMESTAMPS: "TIMESTAMP_MICROS",
+    }
     previous = {name: spark.conf.get(name, None) for name in settings}
     for name, setting in settings.items():
         spark.conf.set(name, setting)

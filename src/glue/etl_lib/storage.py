@@ -16,7 +16,6 @@ allowed it, so a failed run leaves the destination's data as it was (and removes
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,6 +23,7 @@ from pyspark.sql import Column, DataFrame, SparkSession
 from pyspark.sql import functions as F
 
 from etl_lib.errors import InputDataError
+from etl_lib.json_input import DOCUMENT_ERROR, document_error_messages
 from etl_lib.mapping import INPUT_REASON, VALUE
 
 SUCCESS_MARKER = "_SUCCESS"
@@ -41,9 +41,6 @@ def read_json_lines(spark: SparkSession, path: str) -> DataFrame:
     return lines.where(F.trim(F.col(VALUE)) != "").select(VALUE)
 
 
-# The reason a whole JSON-document file is quarantined starts with this; the parser's message is added when the
-# quarantine is written (`document_error_messages`), from the file's text.
-DOCUMENT_ERROR = "invalid JSON document"
 _FILE = "__file"
 _TEXT = "__text"
 _FIRST = "__first"
@@ -131,24 +128,6 @@ def read_json_documents(spark: SparkSession, path: str, auto: bool = False) -> D
         ).alias(INPUT_REASON),
     )
     return records.unionByName(broken).unionByName(lines)
-
-
-def document_error_messages(texts: dict[str, str | None]) -> dict[str, str]:
-    """Reason -> reason with the JSON parser's message, for files that did not parse (`None`: too large)."""
-    messages = {}
-    for reason, text in texts.items():
-        if text is None:
-            detail = "too large to show the parser's message here"
-        else:
-            try:
-                json.loads(text)
-                detail = "not one JSON document"
-            except json.JSONDecodeError as exc:
-                detail = f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
-            except ValueError as exc:  # pragma: no cover - json raises JSONDecodeError for bad text
-                detail = str(exc)
-        messages[reason] = f"{reason}: {detail}"
-    return messages
 
 
 def records_from_dataframe(df: DataFrame) -> DataFrame:
@@ -285,3 +264,6 @@ def commit(spark: SparkSession, staged: str, destination: str, mode: str) -> Non
         raise
     fs.delete(aside, True)
     fs.delete(source, True)
+
+
+__all__ = ["DOCUMENT_ERROR", "document_error_messages"]
