@@ -1,4 +1,5 @@
-"""Every DQ rule kind, passing and failing, on hand-made rows; expectations computed here in Python."""
+"""Every DQ rule kind, passing and failing, on hand-made rows; expectations computed here in Python. Every case
+runs on both engines (Spark and DuckDB) over the same rows and declared types, expecting the same results."""
 
 from __future__ import annotations
 
@@ -8,15 +9,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from test_dq_rules_engines import ENGINES, duckdb_table, run_engine
 
-from etl_lib.dq import check_regexes, check_rules, run_rules
 from etl_lib.dqdl import parse_dqdl
 from etl_lib.errors import DqdlError
 from etl_lib.mapping import parse_mapping
 from etl_lib.outcomes import FAIL, PASS, flag_name
-from etl_lib.spark_mapping import resolve_types
-
-pytestmark = pytest.mark.spark
 
 COLUMNS = ("n", "id", "name", "value", "type", "email")
 ROWS: list[tuple[Any, ...]] = [
@@ -99,15 +97,13 @@ def dataset_rules() -> list[tuple[str, str, float | int]]:
     ]
 
 
-@pytest.fixture(scope="module")
-def evaluated(spark: Any) -> tuple[dict[str, Any], dict[int, dict[str, Any]], list[str]]:
+@pytest.fixture(scope="module", params=ENGINES)
+def evaluated(request: Any) -> tuple[dict[str, Any], dict[int, dict[str, Any]], list[str]]:
     texts = (
         [rule for rule, _ in ROW_RULES] + [rule for rule, _ in threshold_rules()] + [r for r, _, _ in dataset_rules()]
     )
     ruleset = parse_dqdl("Rules = [ " + ",\n".join(texts) + " ]")
-    frame = spark.createDataFrame(ROWS, SCHEMA)
-    outcomes, flagged = run_rules(frame, ruleset)
-    flags = {row["n"]: row.asDict() for row in flagged.collect()}
+    outcomes, flags = run_engine(request, request.param, ROWS, SCHEMA, ruleset)
     return {outcome.rule: outcome for outcome in outcomes}, flags, [rule.text for rule in ruleset.rules]
 
 
@@ -149,19 +145,52 @@ def test_dataset_rules(evaluated: Any, rule: str, outcome: str, value: float) ->
     assert outcomes[rule].failed_rows is None
 
 
-def test_no_rows_fails_every_measured_rule(spark: Any) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_no_rows_fails_every_measured_rule(request: Any, engine: str) -> None:
     ruleset = parse_dqdl('Rules = [ RowCount = 0, ColumnCount = 1, IsComplete "a", ColumnValues "a" > 0 ]')
-    outcomes, _ = run_rules(spark.createDataFrame([], "a int"), ruleset)
+    outcomes, flags = run_engine(request, engine, [], "a int", ruleset)
+    assert flags == {}
     assert [(o.outcome, o.value) for o in outcomes] == [(PASS, 0), (PASS, 1), (FAIL, None), (FAIL, None)]
     assert outcomes[2].message == "no rows to evaluate"
 
 
-def test_rule_columns_and_regexes_are_checked(spark: Any) -> None:
-    fields = resolve_types(spark, parse_mapping('[{"source": "a", "target": "a", "type": "int"}]'))
+@pytest.mark.parametrize("engine", ENGINES)
+def test_rule_columns_and_regexes_are_checked(request: Any, engine: str) -> None:
+    mapping = parse_mapping('[{"source": "a", "target": "a", "type": "int"}]')
+    if engine == "spark":
+        from etl_lib.dq import check_regexes, check_rules
+        from etl_lib.spark_mapping import resolve_types
+
+        spark = request.getfixturevalue("spark")
+        fields: Any = resolve_types(spark, mapping)
+
+        def check_patterns(text: str) -> None:
+            check_regexes(spark, parse_dqdl(text))
+
+        unclosed = "Unclosed group"  # Java's message
+    else:
+        from etl_lib.duckdb_engine import types
+        from etl_lib.duckdb_engine.rules import check_rules, check_sql
+
+        fields = types.resolve_types(mapping)
+        con = duckdb_table([], "a int")
+
+        def check_patterns(text: str) -> None:
+            check_sql(con, parse_dqdl(text), fields)
+
+        unclosed = "missing \\)"  # RE2's message
     with pytest.raises(DqdlError, match="refers to column 'b', which the mapping does not produce \\(targets: a\\)"):
         check_rules(parse_dqdl('Rules = [ IsComplete "b" ]'), fields)
     with pytest.raises(DqdlError, match="ColumnLength applies to string columns; 'a' is int"):
         check_rules(parse_dqdl('Rules = [ ColumnLength "a" < 3 ]'), fields)
-    with pytest.raises(DqdlError, match='matches "\\(unclosed"\': invalid regular expression \\(Unclosed group'):
-        check_regexes(spark, parse_dqdl('Rules = [ ColumnValues "a" matches "(unclosed" ]'))
-    check_regexes(spark, parse_dqdl('Rules = [ ColumnValues "a" matches "\\p{Alpha}+" ]'))  # Java syntax is fine
+    with pytest.raises(DqdlError, match=f'matches "\\(unclosed"\': invalid regular expression \\({unclosed}'):
+        check_patterns('Rules = [ ColumnValues "a" matches "(unclosed" ]')
+    with pytest.raises(DqdlError, match=r"ColumnNamesMatchPattern .*: invalid regular expression"):
+        check_patterns('Rules = [ ColumnNamesMatchPattern "[a-" ]')
+    check_patterns('Rules = [ ColumnValues "a" matches "\\p{L}+[A-Za-z]*" ]')  # both engines' syntax
+    if engine == "spark":
+        check_patterns('Rules = [ ColumnValues "a" matches "\\p{Alpha}+" ]')  # Java syntax is fine on Spark
+    else:  # RE2 has no Java classes nor look-around: refused before anything is read, saying how to write it
+        for pattern in ("\\p{Alpha}+", "(?=a)a"):
+            with pytest.raises(DqdlError, match=r"invalid regular expression .* the DuckDB engine runs RE2"):
+                check_patterns(f'Rules = [ ColumnValues "a" matches "{pattern}" ]')

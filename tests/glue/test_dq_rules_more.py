@@ -1,5 +1,6 @@
-"""The wider DQDL on Spark: the statistics, distinct-value, type, freshness and SQL rules, multi-column keys,
-dates and now(), where clauses and composite rules; each passing and failing, expectations worked out here."""
+"""The wider DQDL: the statistics, distinct-value, type, freshness and SQL rules, multi-column keys, dates and
+now(), where clauses and composite rules; each passing and failing, expectations worked out here. Every case runs
+on both engines (Spark and DuckDB) over the same rows and declared types, expecting the same results."""
 
 from __future__ import annotations
 
@@ -9,15 +10,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+from test_dq_rules_engines import ENGINES, SQL_DIALECT, duckdb_table, run_engine
 
-from etl_lib.dq import check_rules, check_sql, run_rules
 from etl_lib.dqdl import parse_dqdl
 from etl_lib.errors import DqdlError
 from etl_lib.mapping import parse_mapping
 from etl_lib.outcomes import FAIL, PASS, flag_name
-from etl_lib.spark_mapping import resolve_types
-
-pytestmark = pytest.mark.spark
 
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 LOCAL_NOW = NOW.replace(tzinfo=None)  # the suite's session and process run in UTC
@@ -104,19 +102,19 @@ ROW_LEVEL: list[tuple[str, list[int]]] = [
 ]
 
 
-def test_every_rule_against_its_worked_out_result(spark: Any) -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_rule_against_its_worked_out_result(request: Any, engine: str) -> None:
     """One evaluation of every rule above (one test, so that one worker pays for it), then each rule's outcome,
     value, failing rows and metric name; every mismatch is listed."""
     texts = [rule for rule, _, _ in DATASET] + [rule for rule, _ in ROW_LEVEL]
     ruleset = parse_dqdl("Rules = [ " + ",\n".join(texts) + " ]")
-    results, flagged = run_rules(spark.createDataFrame(ROWS, SCHEMA), ruleset, NOW)
+    results, flags = run_engine(request, engine, ROWS, SCHEMA, ruleset, NOW)
     outcomes = {outcome.rule: outcome for outcome in results}
-    flags = {row["n"]: row.asDict() for row in flagged.collect()}
     order = [rule.text for rule in ruleset.rules]
     mismatches = []
     for rule, expected, value in DATASET:
         found = outcomes[rule]
-        close = found.value == value if not isinstance(value, float) else found.value == pytest.approx(value)
+        close = found.value == value if not isinstance(value, float) else found.value == pytest.approx(value, rel=1e-9)
         if (found.outcome, found.failed_rows) != (expected, None) or not close:
             mismatches.append(f"{rule}: {found.outcome} {found.value} ({found.message}); expected {expected} {value}")
     for rule, failing in ROW_LEVEL:
@@ -136,41 +134,63 @@ def test_every_rule_against_its_worked_out_result(spark: Any) -> None:
     )
 
 
-def test_rules_check_their_columns_where_clauses_and_sql(spark: Any) -> None:
-    fields = resolve_types(
-        spark,
-        parse_mapping(
-            '[{"source": "a", "target": "a", "type": "int"}, {"source": "b", "target": "b", "type": "string"}]'
-        ),
+def checkers(request: Any, engine: str, mapping: str) -> tuple[Any, Any, Any]:
+    """(check_rules, check_sql(ruleset), the resolved fields) of one engine."""
+    if engine == "spark":
+        from etl_lib import dq
+        from etl_lib.spark_mapping import resolve_types
+
+        spark = request.getfixturevalue("spark")
+        fields: Any = resolve_types(spark, parse_mapping(mapping))
+        return dq.check_rules, lambda ruleset: dq.check_sql(spark, ruleset, fields), fields
+    from etl_lib.duckdb_engine import rules, types
+
+    typed = types.resolve_types(parse_mapping(mapping))
+    con = duckdb_table([], "a int")
+    return rules.check_rules, lambda ruleset: rules.check_sql(con, ruleset, typed), typed
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_rules_check_their_columns_where_clauses_and_sql(request: Any, engine: str) -> None:
+    check_rules, check_sql, fields = checkers(
+        request,
+        engine,
+        '[{"source": "a", "target": "a", "type": "int"}, {"source": "b", "target": "b", "type": "string"}, '
+        '{"source": "m", "target": "m", "type": "map<string,int>"}, '
+        '{"source": "t", "target": "t", "type": "timestamp_ntz"}]',
     )
+    dialect = SQL_DIALECT[engine]
     bad = [
         ('Mean "b" > 1', "Mean applies to numeric columns; 'b' is string"),
         ('DataFreshness "a" < 1 days', "DataFreshness applies to date and timestamp columns"),
         ('ColumnValues "a" > now()', "now() compares with date and timestamp columns only"),
         ('IsPrimaryKey "a" "zz"', "refers to column 'zz'"),
+        ('IsUnique "a" "m"', "IsUnique cannot compare map values; pick another column"),
+        ('DataFreshness "t" <= 1 days', "DataFreshness applies to date and timestamp columns; 't' is timestamp_ntz"),
+        ('ColumnLength "m" > 1', "ColumnLength applies to string columns; 'm' is map<string,int>"),
+        ('ColumnValues "b" between "9:00" and "17:00"', "a time of day compares with timestamp columns only"),
     ]
     for rule, message in bad:
         with pytest.raises(DqdlError, match=message.replace("(", r"\(").replace(")", r"\)")):
             check_rules(parse_dqdl(f"Rules = [ {rule} ]"), fields)
     check_rules(parse_dqdl('Rules = [ ColumnExists "zz" ]'), fields)  # an absent column is that rule's FAIL
     sql_errors = [
-        ('IsComplete "a" where "a >"', 'the where clause "a >" is not a valid Spark SQL condition'),
-        ('IsComplete "a" where "nope = 1"', "is not a valid Spark SQL condition on the output columns"),
-        ('IsComplete "a" where "a + 1"', 'the where clause "a + 1" is int, not a condition'),
+        ('IsComplete "a" where "a >"', f'the where clause "a >" is not a valid {dialect} SQL condition'),
+        ('IsComplete "a" where "nope = 1"', f"is not a valid {dialect} SQL condition on the output columns"),
+        ('IsComplete "a" where "a + 1"', 'the where clause "a \\+ 1" is int, not a condition'),
         ('CustomSql "select b from primary" > 0', r"CustomSql must return one number .* not \(b string\)"),
-        ('CustomSql "selec 1" > 0', "the statement is not valid Spark SQL over 'primary'"),
+        ('CustomSql "selec 1" > 0', f"the statement is not valid {dialect} SQL over 'primary'"),
     ]
     for rule, message in sql_errors:
-        with pytest.raises(DqdlError, match=message.replace("+", r"\+")):
-            check_sql(spark, parse_dqdl(f"Rules = [ {rule} ]"), fields)
+        with pytest.raises(DqdlError, match=message):
+            check_sql(parse_dqdl(f"Rules = [ {rule} ]"))
     check_sql(
-        spark,
-        parse_dqdl('Rules = [ IsComplete "a" where "b like \'x%\'", CustomSql "select max(a) from primary" > 0 ]'),
-        fields,
+        parse_dqdl('Rules = [ IsComplete "a" where "b like \'x%\'", CustomSql "select max(a) from primary" > 0 ]')
     )
 
 
-def test_custom_sql_that_returns_no_number_is_an_error(spark: Any) -> None:
-    frame = spark.createDataFrame([(1,)], "a int")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_custom_sql_that_returns_no_number_is_an_error(request: Any, engine: str) -> None:
+    ruleset = parse_dqdl('Rules = [ CustomSql "select a from primary where a > 5" > 0 ]')
     with pytest.raises(DqdlError, match=r"CustomSql must return one number, but the statement returned no row"):
-        run_rules(frame, parse_dqdl('Rules = [ CustomSql "select a from primary where a > 5" > 0 ]'))
+        run_engine(request, engine, [(1,)], "a int", ruleset)

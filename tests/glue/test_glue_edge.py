@@ -12,6 +12,7 @@ import pytest
 from glue_helpers import records, write_lines
 
 from etl_lib.config import JSON_TO_PARQUET_OPTIONS
+from etl_lib.duckdb_engine.pipeline import DUCKDB_OPTIONS
 from etl_lib.edge import GlueRuntimeError, resolve_arguments
 from etl_lib.errors import JobArgumentError
 from etl_lib.job_args import (
@@ -30,6 +31,7 @@ from platform_tools import REPO_ROOT
 
 OWN = {
     "json_to_parquet": set(JSON_TO_PARQUET_OPTIONS),
+    "json_to_parquet_duckdb": {*JSON_TO_PARQUET_OPTIONS, *DUCKDB_OPTIONS},
     "manifest_comparison": {*MANIFEST_COMPARISON_OPTIONS, "JOB_NAME"},
     "hello_shell": {"message", "JOB_NAME"},
     "kinesis_to_parquet": {*KINESIS_TO_PARQUET_OPTIONS, "JOB_NAME"},
@@ -96,7 +98,8 @@ def test_the_list_holds_the_reference_parameters_glue_job_relies_on() -> None:
 
 
 def _argument_keys(path: Path) -> set[str]:
-    return set(re.findall(r'"--([A-Za-z][A-Za-z0-9_.-]*)"', path.read_text(encoding="utf-8")))
+    """Argument names as keys (`"--name" = value` in HCL, `"--name": value` in Python), not pip options as values."""
+    return set(re.findall(r'"--([A-Za-z][A-Za-z0-9_.-]*)"\s*[=:]', path.read_text(encoding="utf-8")))
 
 
 def test_every_argument_the_modules_and_envs_pass_is_accepted() -> None:

@@ -42,10 +42,12 @@ _TRUE = "('t', 'true', 'y', 'yes', '1')"
 _FALSE = "('f', 'false', 'n', 'no', '0')"
 # Spark trims blanks and ISO control characters around a number; DuckDB's trim() only spaces.
 _BLANKS = "' \t\n\r\f\v'"
-_TIMESTAMP = (
-    r"^(\d{4}-\d{1,2}-\d{1,2})(?:[T ](\d{1,2}:\d{1,2}(?::\d{1,2}(?:\.\d{1,9})?)?)?)?"
-    r"\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$"
-)
+# Spark's string-to-timestamp forms: yyyy, yyyy-[m]m, yyyy-[m]m-[d]d[( |T)time], or a time alone (today), each
+# with an optional zone; groups y, m, d (date) and t (time), z (zone).
+_TIME = r"(\d{1,2}:\d{1,2}(?::\d{1,2}(?:\.\d{1,9})?)?)"
+_ZONE = r"\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$"
+_TIMESTAMP = r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ]" + _TIME + r"?)?)?)?" + _ZONE
+_TIME_ONLY = r"^()()()" + _TIME + _ZONE
 _DATE = r"^([+-]?\d{4})(?:-(\d{1,2})(?:-(\d{1,2})(?:[T ].*)?)?)?$"
 
 # Spark datetime pattern letters -> strptime directives (DuckDB). Anything else is refused by name.
@@ -131,7 +133,12 @@ def convert_text(text: str, data_type: DuckType, fmt: str | None, target: str) -
             f"CASE WHEN regexp_full_match({text}, '\\s*[+-]?[0-9]+\\s*') THEN TRY_CAST({text} AS {data_type.sql}) END"
         )
     if kind in ("float", "double"):
-        return f"TRY_CAST({text} AS {data_type.sql})"
+        # Java's parser (Spark's) also takes a type suffix: "1.5d", "2f".
+        suffixed = r"\s*([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)[dDfF]\s*"
+        return (
+            f"CASE WHEN regexp_full_match({text}, '{suffixed}') THEN TRY_CAST(regexp_extract({text}, '{suffixed}', 1) "
+            f"AS {data_type.sql}) ELSE TRY_CAST({text} AS {data_type.sql}) END"
+        )
     if kind == "decimal":
         # A plain or scientific number; DuckDB's cast rounds half away from zero, as Spark's HALF_UP does.
         number = r"\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*"
@@ -150,15 +157,28 @@ def convert_text(text: str, data_type: DuckType, fmt: str | None, target: str) -
             f"{parts}.y || '-' || coalesce(nullif({parts}.m, ''), '1') || '-' || coalesce(nullif({parts}.d, ''), '1')"
             " AS DATE) END"
         )
-    # timestamp / timestamp_ntz: ISO forms only; a missing zone is UTC (the session time zone of both engines).
-    parts = f"regexp_extract({trimmed}, {literal(_TIMESTAMP)}, ['d', 't', 'z'])"
+    # timestamp / timestamp_ntz: Spark's forms (above); a missing zone is UTC (the session time zone of both
+    # engines); a time alone is on today's date, as in Spark.
+    return (
+        f"CASE WHEN regexp_full_match({trimmed}, {literal(_TIMESTAMP)}) THEN {_stamp(trimmed, _TIMESTAMP, kind)} "
+        f"WHEN regexp_full_match({trimmed}, {literal(_TIME_ONLY)}) THEN {_stamp(trimmed, _TIME_ONLY, kind)} END"
+    )
+
+
+def _stamp(text: str, pattern: str, kind: str) -> str:
+    parts = f"regexp_extract({text}, {literal(pattern)}, ['y', 'm', 'd', 't', 'z'])"
+    date = (
+        f"CASE WHEN {parts}.y = '' THEN CAST(current_date AS VARCHAR) ELSE {parts}.y || '-' || "
+        f"coalesce(nullif({parts}.m, ''), '1') || '-' || coalesce(nullif({parts}.d, ''), '1') END"
+    )
     zone = f"CASE {parts}.z WHEN '' THEN '+00:00' WHEN 'Z' THEN '+00:00' WHEN 'UTC' THEN '+00:00' ELSE {parts}.z END"
-    stamp = f"{parts}.d || ' ' || coalesce(nullif({parts}.t, ''), '00:00:00')"
+    # DuckDB's cast needs the seconds; Spark's "hh:mm" means hh:mm:00.
+    clock = f"{parts}.t"
+    time = f"CASE WHEN {clock} = '' THEN '00:00:00' WHEN {clock} LIKE '%:%:%' THEN {clock} ELSE {clock} || ':00' END"
+    stamp = f"{date} || ' ' || {time}"
     if kind == "timestamp_ntz":
-        value = f"TRY_CAST({stamp} AS TIMESTAMP)"
-    else:
-        value = f"TRY_CAST({stamp} || {zone} AS TIMESTAMPTZ)"
-    return f"CASE WHEN regexp_full_match({trimmed}, {literal(_TIMESTAMP)}) THEN {value} END"
+        return f"TRY_CAST({stamp} AS TIMESTAMP)"
+    return f"TRY_CAST({stamp} || {zone} AS TIMESTAMPTZ)"
 
 
 def _key_path(element: str, key: str) -> str:

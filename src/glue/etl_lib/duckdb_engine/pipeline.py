@@ -221,19 +221,22 @@ def classify(
 ) -> None:
     """The table `classified`: typed columns, `__mapped`, `__reason`, `__raw`, the rule flags and `__good`."""
     types = {field.mapping.target: field.type for field in fields}
-    flags = rules.flag_sql(config.ruleset, types, now)
+    flags = rules.flag_sql(config.ruleset, types, now, relation="mapped")
     flag_columns = ", ".join(f"coalesce({expression}, false) AS {quote(name)}" for name, expression in flags)
     row_level = [quote(flag_name(index)) for index, rule in enumerate(config.ruleset.rules) if rule.row_level]
     good = MAPPED
     if quarantines_rule_failures(config) and row_level:
         good = f"{MAPPED} AND NOT ({' OR '.join(row_level)})"
-    # Three passes, each materialised (see etl_lib.duckdb_engine.mapping): parse, convert, classify.
+    # Passes, each materialised (see etl_lib.duckdb_engine.mapping): parse, convert, map (reasons), and flag
+    # (rules; IsUnique's semi-join reads `mapped` again).
     connection.execute(f"CREATE OR REPLACE TABLE parsed AS {parse_select(fields, records)}")
     connection.execute(f"CREATE OR REPLACE TABLE typed AS {typed_select(fields, 'parsed')}")
     connection.execute("DROP TABLE parsed")
-    flagged = f"SELECT *{', ' + flag_columns if flags else ''} FROM ({mapped_select(fields, 'typed')})"
-    connection.execute(f"CREATE OR REPLACE TABLE classified AS SELECT *, {good} AS {GOOD} FROM ({flagged})")
+    connection.execute(f"CREATE OR REPLACE TABLE mapped AS {mapped_select(fields, 'typed')}")
     connection.execute("DROP TABLE typed")
+    flagged = f"SELECT *{', ' + flag_columns if flags else ''} FROM mapped"
+    connection.execute(f"CREATE OR REPLACE TABLE classified AS SELECT *, {good} AS {GOOD} FROM ({flagged})")
+    connection.execute("DROP TABLE mapped")
 
 
 def measure(connection: Any, config: JsonToParquetConfig, fields: list[TypedField]) -> dict[str, Any]:
