@@ -1,17 +1,22 @@
-"""etl_lib: the Glue jobs' shared library, shipped to Glue as a zip through `--extra-py-files`.
+"""etl_lib: the Glue jobs' shared library (a zip through `--extra-py-files` for Spark jobs, a wheel for
+Python-shell jobs), for json_to_parquet's two engines and the other jobs.
 
-Pure DataFrame functions and their helpers; nothing but `edge` touches awsglue, so every function runs on
-plain local Spark and is tested there. Modules:
+Engine-free, importable on Python 3.9 (what a Python-shell job imports; `make lint` checks it):
 
 - `edge`: the Glue edge every job script uses: argument resolution, GlueContext, job.commit(), local mode
 - `job_args`: which arguments a job accepts (its own and AWS Glue's job parameters), the refusal of others
 - `config`: json_to_parquet's arguments, validated into a typed config
-- `mapping`: the declared target mapping: JSON text to typed columns plus a per-row failure reason
-- `dqdl`: a parser for DQDL, the rule types we evaluate (pure Python: another engine can compile it)
-- `dq`: row-level failure flags and one-pass metrics for a ruleset, and their PASS/FAIL outcomes
-- `storage`: reading inputs, staging and committing outputs, small text files (local or S3)
-- `pipeline`: json_to_parquet's body, tying the above together
+- `mapping`: the declared target mapping (fields, paths, Spark SQL type strings), parsed and checked
+- `dqdl`: a parser for DQDL, the rule types we evaluate
+- `outcomes`: the rules' metrics turned into PASS/FAIL outcomes, the same for both engines
+- `json_input`: --input_format: deciding a file's format, splitting JSON documents, their parser messages
+- `report`: counts, conservation, the quarantine ceiling, policies, statuses, the report and its errors
+- `paths`: local paths and URIs, small text files (mapping, rules) from a path or S3
 - `errors`: the exceptions raised for bad input, each naming the argument, field or rule
+
+The Spark engine: `spark_mapping` (the mapping as column expressions), `dq` (rules as flags and observed
+metrics), `storage` (reading, staging, committing through Hadoop's FileSystem), `pipeline` (the run); also
+`streaming` (kinesis_to_parquet) and `manifests` (manifest_comparison). The DuckDB engine: `duckdb_engine`.
 """
 
 __version__ = "1.0.0"
