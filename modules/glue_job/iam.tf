@@ -6,12 +6,16 @@ locals {
   role_arn    = local.create_role ? module.role[0].arn : var.role_arn
   role_name   = local.create_role ? module.role[0].name : element(split("/", var.role_arn), length(split("/", var.role_arn)) - 1)
 
-  code_object_arns = compact([
-    "${local.bucket_arn}/${local.script_key}",
-    var.library_path == null ? "" : "${local.bucket_arn}/${local.library_key}",
-    # A pipeline's deployments: each commit's script and library under the job's own deployment prefix.
-    local.code_deployed_by_pipeline ? "${local.bucket_arn}/${local.deployment_prefix}*" : "",
-  ])
+  code_object_arns = compact(concat(
+    [
+      "${local.bucket_arn}/${local.script_key}",
+      var.library_path == null ? "" : "${local.bucket_arn}/${local.library_key}",
+      # A pipeline's deployments: each commit's script and library under the job's own deployment prefix.
+      local.code_deployed_by_pipeline ? "${local.bucket_arn}/${local.deployment_prefix}*" : "",
+    ],
+    # Each dependency wheel by name: the role reads exactly the wheels it installs.
+    [for key in values(local.dependency_wheel_keys) : "${local.bucket_arn}/${key}"],
+  ))
 
   # Prefixes the job itself needs in the script bucket: Spark scratch space and Spark UI event logs.
   module_write_prefixes = local.is_spark ? concat(

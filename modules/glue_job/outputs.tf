@@ -28,6 +28,11 @@ output "library_s3_uri" {
   value       = local.library_s3_uri
 }
 
+output "dependency_wheel_s3_uris" {
+  description = "S3 URIs of the uploaded dependency_wheels (the job's --additional-python-modules), sorted by file name; [] without them."
+  value       = local.dependency_wheel_s3_uris
+}
+
 output "script_bucket" {
   description = "Name of the bucket holding the script and library (created or passed in)."
   value       = local.bucket_name
@@ -71,4 +76,14 @@ output "deployment_prefix" {
 output "code_deployed_by" {
   description = "Who points the job at its code: \"terraform\" or \"pipeline\"."
   value       = var.code_deployed_by
+}
+
+output "engine" {
+  description = "What runs the script: \"spark\" (a Spark job, engine = \"spark\" or a glueetl/gluestreaming job made without engine), \"duckdb\", or null (a pythonshell job made without engine)."
+  value       = local.engine
+}
+
+output "job_type" {
+  description = "The job's command name: \"glueetl\", \"gluestreaming\" or \"pythonshell\" (from job_type, or from engine when job_type is null)."
+  value       = local.job_type
 }

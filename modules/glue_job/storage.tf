@@ -55,3 +55,21 @@ resource "aws_s3_object" "library" {
   # The bucket's default encryption and TLS-only policy are in place before the first object.
   depends_on = [module.script_bucket]
 }
+
+# Wheels the job installs with --no-index (dependency_wheels), under their own names: pip reads a wheel's tags from
+# its file name. Tracked by source_hash like the script.
+resource "aws_s3_object" "dependency_wheels" {
+  for_each = local.dependency_wheel_keys
+
+  bucket                 = local.bucket_name
+  key                    = each.value
+  source                 = local.dependency_wheel_paths[each.key]
+  source_hash            = filemd5(local.dependency_wheel_paths[each.key])
+  content_type           = "application/zip"
+  server_side_encryption = "aws:kms"
+  kms_key_id             = local.kms_key_arn
+  tags                   = var.tags
+
+  # The bucket's default encryption and TLS-only policy are in place before the first object.
+  depends_on = [module.script_bucket]
+}

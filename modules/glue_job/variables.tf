@@ -22,15 +22,30 @@ variable "description" {
   }
 }
 
-variable "job_type" {
-  description = "Kind of Glue job: \"glueetl\" (Spark batch), \"gluestreaming\" (Spark streaming) or \"pythonshell\"."
+variable "engine" {
+  description = <<-EOT
+    What runs the script, setting job type, sizing and dependencies together: "spark" (a glueetl or gluestreaming
+    job) or "duckdb" (a Python-shell job on Python 3.9, max_capacity 0.0625 = 1 GB or 1 = 16 GB, that installs
+    dependency_wheels, which must hold the duckdb wheel, with --no-index and gets --memory_limit and
+    --temp_directory defaults). null: job_type alone decides, as before engine existed.
+  EOT
   type        = string
-  default     = "glueetl"
-  nullable    = false
+  default     = null
 
   validation {
-    condition     = contains(["glueetl", "gluestreaming", "pythonshell"], var.job_type)
-    error_message = "job_type must be one of \"glueetl\", \"gluestreaming\" or \"pythonshell\"."
+    condition     = var.engine == null ? true : contains(["spark", "duckdb"], var.engine)
+    error_message = "engine must be null, \"spark\" or \"duckdb\"."
+  }
+}
+
+variable "job_type" {
+  description = "Kind of Glue job: \"glueetl\" (Spark batch), \"gluestreaming\" (Spark streaming) or \"pythonshell\". null picks \"pythonshell\" with engine = \"duckdb\" and \"glueetl\" otherwise."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.job_type == null ? true : contains(["glueetl", "gluestreaming", "pythonshell"], var.job_type)
+    error_message = "job_type must be null or one of \"glueetl\", \"gluestreaming\" or \"pythonshell\"."
   }
 }
 
@@ -67,7 +82,7 @@ variable "library_path" {
 }
 
 variable "additional_python_modules" {
-  description = "Python packages Glue installs with pip before the run, passed as --additional-python-modules (e.g. [\"pyarrow==17.0.0\"])."
+  description = "Python packages Glue installs with pip from PyPI before the run, passed as --additional-python-modules (e.g. [\"pyarrow==17.0.0\"]). Not with engine = \"duckdb\" or dependency_wheels, which install only uploaded wheels, with --no-index."
   type        = list(string)
   default     = []
   nullable    = false
@@ -75,6 +90,30 @@ variable "additional_python_modules" {
   validation {
     condition     = alltrue([for module in var.additional_python_modules : can(regex("^[^,\\s]+$", module))])
     error_message = "additional_python_modules entries must be non-empty and contain no commas or spaces (Glue joins them with commas)."
+  }
+}
+
+variable "dependency_wheels" {
+  description = <<-EOT
+    Local paths of .whl files the job installs before the run (e.g. build/glue/pythonshell-wheels/*.whl, which
+    `make build` downloads from requirements-pythonshell.txt). Each is uploaded under the job's prefix, tracked by
+    content hash like the script, and passed in --additional-python-modules as an S3 URI, with
+    --python-modules-installer-option = --no-index so a missing dependency fails the start instead of being fetched
+    from PyPI. engine = "duckdb" needs the duckdb wheel here.
+  EOT
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    # name-version(-build)?-python-abi-platform.whl (PEP 427): pip refuses a wheel whose file name is not.
+    condition     = alltrue([for path in var.dependency_wheels : can(regex("^[A-Za-z0-9_.]+-[^-/]+(-[0-9][^-/]*)?-[^-/]+-[^-/]+-[^-/]+\\.whl$", basename(path)))])
+    error_message = "dependency_wheels must be paths of wheel files named name-version-python-abi-platform.whl, such as \"build/glue/pythonshell-wheels/duckdb-1.2.2-cp39-cp39-manylinux_2_17_x86_64.manylinux2014_x86_64.whl\"."
+  }
+
+  validation {
+    condition     = length(distinct([for path in var.dependency_wheels : basename(path)])) == length(var.dependency_wheels)
+    error_message = "dependency_wheels must not name the same wheel file twice (each is uploaded under its file name)."
   }
 }
 
@@ -101,13 +140,13 @@ variable "number_of_workers" {
 }
 
 variable "max_capacity" {
-  description = "DPUs of a pythonshell job: 0.0625 or 1. null picks 0.0625. Must stay null for Spark jobs, which are sized by worker_type and number_of_workers."
+  description = "DPUs of a pythonshell (and engine = \"duckdb\") job: 0.0625 (1 GB of memory) or 1 (16 GB). null picks 0.0625. Must stay null for Spark jobs, which are sized by worker_type and number_of_workers."
   type        = number
   default     = null
 
   validation {
     condition     = var.max_capacity == null ? true : contains([0.0625, 1], var.max_capacity)
-    error_message = "max_capacity must be null, 0.0625 or 1 (the only sizes of a pythonshell job)."
+    error_message = "max_capacity must be null, 0.0625 or 1 (the only sizes of a pythonshell job, engine = \"duckdb\" included)."
   }
 }
 
@@ -202,7 +241,7 @@ variable "observability" {
 }
 
 variable "default_arguments" {
-  description = "Extra job arguments, e.g. the script's own (\"--input_path\" = \"s3://...\"). Keys must start with \"--\". Keys the module renders from typed inputs are refused; set those inputs instead."
+  description = "Extra job arguments, e.g. the script's own (\"--input_path\" = \"s3://...\"). Keys must start with \"--\". Keys the module renders from typed inputs are refused; set those inputs instead. With engine = \"duckdb\", \"--memory_limit\" and \"--temp_directory\" set here replace the module's defaults."
   type        = map(string)
   default     = {}
   nullable    = false

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -11,8 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from platform_tools import ToolingError
-from platform_tools.package import base64sha256, build_all, lambda_entries, tree_entries, zip_bytes
+from platform_tools import REPO_ROOT, ToolingError, package
+from platform_tools.package import (
+    base64sha256,
+    build_all,
+    lambda_entries,
+    pythonshell_pins,
+    tree_entries,
+    wheel_runs_on_pythonshell,
+    zip_bytes,
+)
 
 
 def _make_repo(root: Path) -> Path:
@@ -80,7 +90,7 @@ def test_archive_layout_and_fixed_metadata(tmp_path: Path) -> None:
 def test_hash_matches_terraform_filebase64sha256(tmp_path: Path) -> None:
     terraform = shutil.which("terraform")
     if terraform is None:
-        pytest.skip("terraform not on PATH")
+        pytest.fail("terraform is not on PATH: install Terraform >= 1.7 (README, Prerequisites) and run again.")
     repo = _make_repo(tmp_path / "repo")
     manifest = build_all(repo, tmp_path / "build")
     zip_path = tmp_path / "build" / "lambdas" / "launcher.zip"
@@ -166,4 +176,160 @@ def test_library_without_a_version_is_refused(tmp_path: Path) -> None:
     repo = _make_repo(tmp_path / "repo")
     (repo / "src" / "glue" / "etl_lib" / "__init__.py").write_text("")
     with pytest.raises(ToolingError, match=r"no `__version__ = \"x.y.z\"` line"):
+        build_all(repo, tmp_path / "build")
+
+
+# ---------------------------------------------------------------- Python-shell wheels (requirements-pythonshell.txt)
+
+PYTHONSHELL_REQUIREMENTS = REPO_ROOT / "requirements-pythonshell.txt"
+WHEELS = "glue/pythonshell-wheels"
+
+
+@pytest.fixture(scope="module")
+def downloaded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
+    """One real build with the project's pins: pip runs once for the whole module. It takes the wheels from the
+    project's build/ when `make build` has put them there (pip still resolves the pins and checks their hashes),
+    and from the package index otherwise."""
+    root = tmp_path_factory.mktemp("pythonshell")
+    repo = _make_repo(root / "repo")
+    shutil.copy(PYTHONSHELL_REQUIREMENTS, repo / "requirements-pythonshell.txt")
+    build = root / "build"
+    with pytest.MonkeyPatch.context() as env:
+        built_wheels = REPO_ROOT / "build" / WHEELS
+        if any(built_wheels.glob("*.whl")):
+            env.setenv("PIP_CONFIG_FILE", os.devnull)
+            env.setenv("PIP_NO_INDEX", "1")
+            env.setenv("PIP_FIND_LINKS", str(built_wheels))
+        return repo, build, build_all(repo, build)
+
+
+def _only_wheel(build: Path) -> Path:
+    (wheel,) = (build / WHEELS).glob("*.whl")
+    return wheel
+
+
+def test_pinned_wheels_are_downloaded_for_glue_python_shell(downloaded: tuple[Path, Path, dict[str, str]]) -> None:
+    _, build, manifest = downloaded
+    wheel = _only_wheel(build)
+    (pin,) = pythonshell_pins(PYTHONSHELL_REQUIREMENTS)
+    assert wheel.name.startswith(f"duckdb-{pin.version}-cp39-cp39-") and wheel_runs_on_pythonshell(wheel.name)
+    data = wheel.read_bytes()
+    assert hashlib.sha256(data).hexdigest() in pin.sha256
+    assert manifest[f"{WHEELS}/{wheel.name}"] == base64sha256(data)
+    recorded = json.loads((build / "manifest.json").read_text())
+    assert recorded[f"{WHEELS}/{wheel.name}"] == base64sha256(data)
+    with zipfile.ZipFile(wheel) as archive:
+        assert "duckdb-1.2.2.dist-info/WHEEL" in archive.namelist()
+
+
+def test_a_second_build_downloads_nothing(
+    downloaded: tuple[Path, Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo, build, manifest = downloaded
+    mtime = _only_wheel(build).stat().st_mtime_ns
+
+    def no_download(requirements: Path, destination: Path) -> None:
+        raise AssertionError("the wheels are present with their sha256: nothing may be downloaded")
+
+    monkeypatch.setattr(package, "pip_download", no_download)
+    assert build_all(repo, build) == manifest
+    assert _only_wheel(build).stat().st_mtime_ns == mtime
+
+
+@pytest.mark.parametrize("pinned_hash", [True, False], ids=["pin-with-hash", "pin-without-hash"])
+def test_a_changed_missing_or_stale_wheel_is_put_right(
+    downloaded: tuple[Path, Path, dict[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pinned_hash: bool
+) -> None:
+    """A wheel whose bytes are not the pinned (or, without a hash, the recorded) ones is downloaded again, and a wheel
+    no pin names is removed, so a root's fileset(..., "*.whl") sees exactly the pinned set."""
+    _, downloaded_build, _ = downloaded
+    good = _only_wheel(downloaded_build)
+    repo = _make_repo(tmp_path / "repo")
+    requirements = repo / "requirements-pythonshell.txt"
+    requirements.write_text(
+        "duckdb==1.2.2"
+        + (f" --hash=sha256:{hashlib.sha256(good.read_bytes()).hexdigest()}" if pinned_hash else "")
+        + "\n"
+    )
+    calls: list[Path] = []
+
+    def copy_download(requirements_file: Path, destination: Path) -> None:
+        assert requirements_file == requirements
+        calls.append(destination)
+        shutil.copy(good, destination / good.name)
+
+    monkeypatch.setattr(package, "pip_download", copy_download)
+    build = tmp_path / "build"
+    first = build_all(repo, build)
+    assert len(calls) == 1 and first[f"{WHEELS}/{good.name}"] == base64sha256(good.read_bytes())
+    assert build_all(repo, build) == first and len(calls) == 1
+
+    wheel = build / WHEELS / good.name
+    wheel.write_bytes(wheel.read_bytes() + b"x")
+    (build / WHEELS / "duckdb-1.1.0-cp39-cp39-manylinux_2_17_x86_64.manylinux2014_x86_64.whl").write_bytes(b"old")
+    assert build_all(repo, build) == first and len(calls) == 2
+    assert [path.name for path in (build / WHEELS).iterdir()] == [good.name]
+    assert wheel.read_bytes() == good.read_bytes()
+
+    wheel.unlink()
+    assert build_all(repo, build) == first and len(calls) == 3
+
+
+def test_an_unreachable_index_fails_with_what_to_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pip for real, with no index and no local wheels: the error names the file, the fix and that PyPI is needed."""
+    repo = _make_repo(tmp_path / "repo")
+    shutil.copy(PYTHONSHELL_REQUIREMENTS, repo / "requirements-pythonshell.txt")
+    monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)  # no index or find-links from the machine's pip.conf
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.delenv("PIP_FIND_LINKS", raising=False)
+    with pytest.raises(
+        ToolingError, match=r"requirements-pythonshell\.txt.*run `make build` once where PyPI is reachable"
+    ):
+        build_all(repo, tmp_path / "build")
+    assert not list((tmp_path / "build" / WHEELS).glob("*.whl"))
+
+
+def test_a_wheel_for_a_newer_glibc_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = _make_repo(tmp_path / "repo")
+    (repo / "requirements-pythonshell.txt").write_text("duckdb==1.4.1\n")
+
+    def newer_glibc(requirements: Path, destination: Path) -> None:
+        (destination / "duckdb-1.4.1-cp39-cp39-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl").write_bytes(b"w")
+
+    monkeypatch.setattr(package, "pip_download", newer_glibc)
+    with pytest.raises(
+        ToolingError, match=r"duckdb-1\.4\.1-cp39.*does not run on CPython 3\.9 with manylinux2014_x86_64"
+    ):
+        build_all(repo, tmp_path / "build")
+    assert not list((tmp_path / "build" / WHEELS).glob("*.whl"))
+
+
+@pytest.mark.parametrize(
+    ("filename", "runs"),
+    [
+        ("duckdb-1.2.2-cp39-cp39-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", True),
+        ("duckdb-1.4.1-cp39-cp39-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl", False),
+        ("duckdb-1.2.2-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", False),
+        ("duckdb-1.2.2-cp39-cp39-manylinux_2_17_aarch64.manylinux2014_aarch64.whl", False),
+        ("duckdb-1.2.2-cp39-cp39-musllinux_1_2_x86_64.whl", False),
+        ("duckdb-1.2.2-cp39-cp39-macosx_11_0_arm64.whl", False),
+        ("numpy-1.26.4-cp39-cp39-manylinux_2_12_x86_64.manylinux2010_x86_64.whl", True),
+        ("pyarrow-17.0.0-cp38-abi3-manylinux2014_x86_64.whl", True),
+        ("pyarrow-17.0.0-cp310-abi3-manylinux2014_x86_64.whl", False),
+        ("six-1.16.0-py2.py3-none-any.whl", True),
+        ("tomli-2.0.1-py3-none-any.whl", True),
+        ("only_new-1.0-py310-none-any.whl", False),
+        ("etl_lib-1.0.0-1-py3-none-any.whl", True),
+        ("not-a-wheel.zip", False),
+    ],
+)
+def test_wheel_tags_must_admit_cpython_39_on_manylinux2014(filename: str, runs: bool) -> None:
+    assert wheel_runs_on_pythonshell(filename) is runs
+
+
+@pytest.mark.parametrize("line", ["duckdb>=1.2", "duckdb", "duckdb==1.2.2 --hash=md5:abc", "-r other.txt"])
+def test_a_python_shell_requirement_must_be_pinned(tmp_path: Path, line: str) -> None:
+    repo = _make_repo(tmp_path / "repo")
+    (repo / "requirements-pythonshell.txt").write_text(f"# comment\n{line}\n")
+    with pytest.raises(ToolingError, match=r"is not a pinned wheel: write it as name==version"):
         build_all(repo, tmp_path / "build")

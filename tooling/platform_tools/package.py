@@ -8,6 +8,10 @@
 - `build/glue/etl_lib-<version>-py3-none-any.whl`: the same library as a wheel, which is what a Python-shell
   job's `--extra-py-files` takes (AWS documents .whl, .egg and .py there, not .zip); version from
   `etl_lib.__version__`.
+- `build/glue/pythonshell-wheels/*.whl`: the wheels pinned in `requirements-pythonshell.txt`, downloaded from the
+  package index for Glue's Python-shell platform (CPython 3.9, manylinux2014_x86_64), which modules/glue_job uploads
+  and the job installs with `--no-index`. Downloaded once: a build whose wheels are present with their pinned (or
+  recorded) sha256 downloads nothing. These are the index's bytes, so they are as reproducible as the pins.
 
 Byte-for-byte reproducible: entries sorted, fixed timestamps (1980-01-01), fixed permissions,
 fixed compression level, no directory entries, no __pycache__. The same source gives the same
@@ -26,8 +30,10 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from platform_tools import BUILD_DIR, REPO_ROOT, ToolingError
@@ -42,6 +48,15 @@ RUNTIME_PROVIDED = {"boto3", "botocore", "s3transfer", "jmespath", "python-dateu
 LAMBDA_PYTHON = "3.12"
 LAMBDA_PLATFORM = "manylinux2014_x86_64"
 SHARED_LAMBDA_DIR = "_shared"
+# Glue's Python-shell platform (glue_version 3.0): CPython 3.9 on a glibc 2.17 (manylinux2014) x86_64 image.
+PYTHONSHELL_REQUIREMENTS = "requirements-pythonshell.txt"
+PYTHONSHELL_PYTHON = "3.9"
+PYTHONSHELL_ABI = "cp39"
+PYTHONSHELL_PLATFORM = "manylinux2014_x86_64"
+PYTHONSHELL_GLIBC = (2, 17)
+PYTHONSHELL_WHEELS = "glue/pythonshell-wheels"
+# The older manylinux names, by the glibc they require.
+LEGACY_MANYLINUX = {"manylinux1_x86_64": (2, 5), "manylinux2010_x86_64": (2, 12), "manylinux2014_x86_64": (2, 17)}
 
 
 def _included(path: Path, base: Path) -> bool:
@@ -186,6 +201,152 @@ def vendored_dependencies(requirements: Path, cache_dir: Path) -> Path | None:
     return target
 
 
+@dataclass(frozen=True)
+class PinnedWheel:
+    """One `name==version [--hash=sha256:<hex> ...]` line of requirements-pythonshell.txt."""
+
+    name: str  # normalized (PEP 503)
+    version: str
+    sha256: frozenset[str]  # allowed hex digests; empty when the line pins no hash
+    line: str
+
+
+def normalized_name(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pythonshell_pins(requirements: Path) -> list[PinnedWheel]:
+    """The pinned lines of a requirements file (continuations joined, comments dropped)."""
+    text = re.sub(r"\\\n", " ", requirements.read_text())
+    pins = []
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        requirement, *options = line.split()
+        match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9.+!_-]+)", requirement)
+        hashes = [option.removeprefix("--hash=sha256:") for option in options]
+        if not match or not all(re.fullmatch(r"[0-9a-f]{64}", digest) for digest in hashes):
+            raise ToolingError(
+                f"{requirements}: '{line}' is not a pinned wheel: write it as name==version, "
+                "optionally followed by --hash=sha256:<64 hex digits>."
+            )
+        pins.append(PinnedWheel(normalized_name(match.group(1)), match.group(2), frozenset(hashes), line))
+    return pins
+
+
+def _platform_runs_on_pythonshell(platform: str) -> bool:
+    if platform == "any":
+        return True
+    if platform in LEGACY_MANYLINUX:
+        return LEGACY_MANYLINUX[platform] <= PYTHONSHELL_GLIBC
+    match = re.fullmatch(r"manylinux_(\d+)_(\d+)_x86_64", platform)
+    return match is not None and (int(match.group(1)), int(match.group(2))) <= PYTHONSHELL_GLIBC
+
+
+def _interpreter_abi_runs_on_pythonshell(interpreter: str, abi: str) -> bool:
+    if abi == PYTHONSHELL_ABI:
+        return interpreter == "cp39"
+    if abi == "abi3":  # the stable ABI: built for CPython 3.N, runs on every later 3.x
+        match = re.fullmatch(r"cp3(\d+)", interpreter)
+        return match is not None and int(match.group(1)) <= 9
+    if abi == "none":
+        match = re.fullmatch(r"(?:py|cp)3(\d*)", interpreter)
+        return match is not None and (match.group(1) == "" or int(match.group(1)) <= 9)
+    return False
+
+
+def wheel_runs_on_pythonshell(filename: str) -> bool:
+    """Whether a wheel's tags (PEP 425, compressed sets allowed) admit CPython 3.9 on manylinux2014_x86_64."""
+    parts = filename.removesuffix(".whl").split("-")
+    if not filename.endswith(".whl") or len(parts) not in (5, 6):
+        return False
+    interpreters, abis, platforms = (part.split(".") for part in parts[-3:])
+    return any(_platform_runs_on_pythonshell(platform) for platform in platforms) and any(
+        _interpreter_abi_runs_on_pythonshell(interpreter, abi) for interpreter in interpreters for abi in abis
+    )
+
+
+def _wheel_for(pin: PinnedWheel, directory: Path) -> list[Path]:
+    return [
+        path
+        for path in sorted(directory.glob("*.whl"))
+        if len(parts := path.name.split("-")) >= 5 and normalized_name(parts[0]) == pin.name and parts[1] == pin.version
+    ]
+
+
+def pip_download(requirements: Path, destination: Path) -> None:
+    """Download the pinned wheels for the Python-shell platform (binary only, no dependencies resolved)."""
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--no-deps",
+        "--only-binary=:all:",
+        f"--python-version={PYTHONSHELL_PYTHON}",
+        "--implementation=cp",
+        f"--abi={PYTHONSHELL_ABI}",
+        f"--platform={PYTHONSHELL_PLATFORM}",
+        "--requirement",
+        str(requirements),
+        "--dest",
+        str(destination),
+    ]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        lines = [line for line in result.stderr.strip().splitlines() if line.strip()]
+        raise ToolingError(
+            f"pip could not download the wheels of {requirements.name} for CPython {PYTHONSHELL_PYTHON} on "
+            f"{PYTHONSHELL_PLATFORM} ({lines[-1].strip() if lines else 'no output'}): run `make build` once where "
+            "PyPI is reachable (later builds reuse build/glue/pythonshell-wheels/), and check the pins."
+        )
+
+
+def pythonshell_wheels(requirements: Path, wheels_dir: Path, recorded: dict[str, str]) -> dict[str, str]:
+    """The pinned Python-shell wheels in wheels_dir, downloaded only when one is missing or not the recorded bytes.
+
+    A present wheel is trusted when its sha256 is one the pin allows, or, for a pin without a hash, the one
+    build/manifest.json recorded when it was downloaded. Returns {path relative to build/: base64 sha256}.
+    """
+    pins = pythonshell_pins(requirements)
+
+    def trusted(pin: PinnedWheel) -> bool:
+        present = _wheel_for(pin, wheels_dir)
+        if len(present) != 1 or not wheel_runs_on_pythonshell(present[0].name):
+            return False
+        data = present[0].read_bytes()
+        if pin.sha256:
+            return hashlib.sha256(data).hexdigest() in pin.sha256
+        return recorded.get(f"{PYTHONSHELL_WHEELS}/{present[0].name}") == base64sha256(data)
+
+    if not all(trusted(pin) for pin in pins):
+        wheels_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=wheels_dir.parent, prefix=".pythonshell-download-") as tmp:
+            download = Path(tmp)
+            pip_download(requirements, download)
+            for pin in pins:
+                fetched = _wheel_for(pin, download)
+                if len(fetched) != 1:
+                    raise ToolingError(f"pip did not download one wheel for '{pin.line}': check {requirements.name}.")
+                if not wheel_runs_on_pythonshell(fetched[0].name):
+                    raise ToolingError(
+                        f"{fetched[0].name} (for '{pin.line}') does not run on CPython {PYTHONSHELL_PYTHON} with "
+                        f"{PYTHONSHELL_PLATFORM} (glibc 2.17): pin a version that has such a wheel in "
+                        f"{requirements.name}."
+                    )
+                for old in _wheel_for(pin, wheels_dir):
+                    old.unlink()
+                fetched[0].replace(wheels_dir / fetched[0].name)
+    # Only the pinned wheels may remain: a root passes fileset(<dir>, "*.whl") to the module.
+    keep = {path for pin in pins for path in _wheel_for(pin, wheels_dir)}
+    for stale in wheels_dir.glob("*.whl"):
+        if stale not in keep:
+            stale.unlink()
+    return {f"{PYTHONSHELL_WHEELS}/{path.name}": base64sha256(path.read_bytes()) for path in sorted(keep)}
+
+
 def lambda_entries(function_dir: Path, shared_dir: Path | None, deps_dir: Path | None) -> list[tuple[str, Path]]:
     entries = tree_entries(function_dir)
     if shared_dir is not None and shared_dir.is_dir():
@@ -218,6 +379,11 @@ def build_all(repo: Path = REPO_ROOT, build_dir: Path = BUILD_DIR) -> dict[str, 
     for name, data in built.items():
         write_if_changed(build_dir / name, data)
         manifest[name] = base64sha256(data)
+    requirements = repo / PYTHONSHELL_REQUIREMENTS
+    if requirements.exists():
+        manifest_path = build_dir / "manifest.json"
+        recorded = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+        manifest.update(pythonshell_wheels(requirements, build_dir / PYTHONSHELL_WHEELS, recorded))
     write_if_changed(build_dir / "manifest.json", (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
     return manifest
 

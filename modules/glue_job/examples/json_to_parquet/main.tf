@@ -1,8 +1,11 @@
-# A Spark job that turns raw JSON lines into typed, partitioned Parquet, quarantines bad rows and checks
-# data quality with one DQDL text (stored as a Glue ruleset and passed to the script as --dq_rules).
-# It runs src/glue/jobs/json_to_parquet.py with the shared library build/glue/etl_lib.zip (`make build`).
-# The example brings its own encrypted data bucket and catalog table; the job may touch only the
-# prefixes declared in data_access.
+# A job that turns raw JSON lines into typed, partitioned Parquet, quarantines bad rows and checks data quality
+# with one DQDL text (stored as a Glue ruleset and passed to the script as --dq_rules), on either engine:
+# - engine = "spark" (default): src/glue/jobs/json_to_parquet.py as a Spark job on 2 G.1X workers, with the shared
+#   library build/glue/etl_lib.zip;
+# - engine = "duckdb": src/glue/jobs/json_to_parquet_duckdb.py as a Python-shell job (Python 3.9, 0.0625 DPU), with
+#   the library as a wheel and the duckdb wheel from build/glue/pythonshell-wheels/, installed from S3 with no index.
+# Both need `make build` first. The example brings its own encrypted data bucket and catalog table; the job may
+# touch only the prefixes declared in data_access.
 
 terraform {
   required_version = ">= 1.7"
@@ -23,12 +26,34 @@ variable "name" {
   default     = "json-to-parquet-example"
 }
 
+variable "engine" {
+  description = "What runs the job: \"spark\" (a Spark job) or \"duckdb\" (a Python-shell job running DuckDB). The one input that switches script, library, dependencies and sizing."
+  type        = string
+  default     = "spark"
+  nullable    = false
+
+  validation {
+    condition     = contains(["spark", "duckdb"], var.engine)
+    error_message = "engine must be \"spark\" or \"duckdb\"."
+  }
+}
+
 data "aws_caller_identity" "current" {}
 
 locals {
   repository_root = "${path.module}/../../../.."
-  data_bucket     = "${var.name}-data-${data.aws_caller_identity.current.account_id}"
-  data_uri        = "s3://${local.data_bucket}"
+  build_dir       = "${local.repository_root}/build/glue"
+  wheels_dir      = "${local.build_dir}/pythonshell-wheels"
+  is_duckdb       = var.engine == "duckdb"
+
+  # What the engine changes; everything else is the same job.
+  script_path = "${local.repository_root}/src/glue/jobs/${local.is_duckdb ? "json_to_parquet_duckdb.py" : "json_to_parquet.py"}"
+  # A Python-shell job takes the library as a wheel; its name carries etl_lib's version (one wheel: `make build`
+  # removes older ones). Without it, the path names what to run.
+  library_path      = local.is_duckdb ? "${local.build_dir}/${coalesce(one(fileset(local.build_dir, "etl_lib-*-py3-none-any.whl")), "etl_lib-<version>-py3-none-any.whl, which `make build` writes")}" : "${local.build_dir}/etl_lib.zip"
+  dependency_wheels = local.is_duckdb ? [for wheel in fileset(local.wheels_dir, "*.whl") : "${local.wheels_dir}/${wheel}"] : []
+  data_bucket       = "${var.name}-data-${data.aws_caller_identity.current.account_id}"
+  data_uri          = "s3://${local.data_bucket}"
 
   # The target columns: etl_lib.mapping's format (source path in the JSON record -> typed column).
   mapping = [
@@ -126,14 +151,17 @@ resource "aws_glue_catalog_table" "orders" {
 module "json_to_parquet" {
   source = "../.."
 
-  name         = var.name
-  description  = "JSON lines to typed Parquet with quarantine and data quality checks"
-  script_path  = "${local.repository_root}/src/glue/jobs/json_to_parquet.py"
-  library_path = "${local.repository_root}/build/glue/etl_lib.zip"
+  name              = var.name
+  description       = "JSON lines to typed Parquet with quarantine and data quality checks"
+  engine            = var.engine
+  script_path       = local.script_path
+  library_path      = local.library_path
+  dependency_wheels = local.dependency_wheels
 
-  number_of_workers = 2
+  # Spark: 2 G.1X workers, bookmarks on. DuckDB: the module's 0.0625 DPU (1 GB); Python-shell jobs have no bookmarks.
+  number_of_workers = local.is_duckdb ? null : 2
   timeout           = 30
-  job_bookmarks     = "enable"
+  job_bookmarks     = local.is_duckdb ? "disable" : "enable"
 
   data_access = {
     read_prefixes = ["${local.data_uri}/raw/orders/"]
@@ -197,6 +225,16 @@ output "script_s3_uri" {
 output "library_s3_uri" {
   description = "S3 URI of the uploaded shared library."
   value       = module.json_to_parquet.library_s3_uri
+}
+
+output "engine" {
+  description = "What runs the job: \"spark\" or \"duckdb\"."
+  value       = module.json_to_parquet.engine
+}
+
+output "dependency_wheel_s3_uris" {
+  description = "S3 URIs of the uploaded dependency wheels (duckdb engine), or []."
+  value       = module.json_to_parquet.dependency_wheel_s3_uris
 }
 
 output "script_bucket" {
