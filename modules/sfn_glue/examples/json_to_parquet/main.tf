@@ -1,6 +1,8 @@
 # The Step Functions -> Glue JSON-to-Parquet pipeline seed: every hour an EventBridge rule starts the state
-# machine with a fixed input; it runs the Spark job src/glue/jobs/json_to_parquet.py (with the shared library
-# build/glue/etl_lib.zip from `make build`) on the input's "input_path" and waits for the run. Transient Glue
+# machine with a fixed input; it runs the json_to_parquet job on the input's "input_path" and waits for the run.
+# `engine` picks the job's engine: "spark" (default; src/glue/jobs/json_to_parquet.py on 2 G.1X workers with
+# build/glue/etl_lib.zip) or "duckdb" (src/glue/jobs/json_to_parquet_duckdb.py as a 0.0625 DPU Python-shell job
+# with the etl_lib wheel and build/glue/pythonshell-wheels/); both need `make build`. Transient Glue
 # errors (concurrent runs, throttling, internal errors) are retried 3 times, 10 s apart and doubling; the run
 # may take 2 hours; any other failure publishes one message to a KMS-encrypted topic and ends in the Fail
 # state. The job may touch only the data prefixes declared below.
@@ -24,12 +26,32 @@ variable "name" {
   default     = "sfn-json-to-parquet"
 }
 
+variable "engine" {
+  description = "What runs the job: \"spark\" (a Spark job) or \"duckdb\" (a Python-shell job running DuckDB)."
+  type        = string
+  default     = "spark"
+  nullable    = false
+
+  validation {
+    condition     = contains(["spark", "duckdb"], var.engine)
+    error_message = "engine must be \"spark\" or \"duckdb\"."
+  }
+}
+
 data "aws_caller_identity" "current" {}
 
 locals {
   repository_root = "${path.module}/../../../.."
-  data_bucket     = "${var.name}-data-${data.aws_caller_identity.current.account_id}"
-  data_uri        = "s3://${local.data_bucket}"
+  build_dir       = "${local.repository_root}/build/glue"
+  wheels_dir      = "${local.build_dir}/pythonshell-wheels"
+  is_duckdb       = var.engine == "duckdb"
+
+  # What the engine changes; everything else is the same job (as in modules/glue_job/examples/json_to_parquet).
+  script_path       = "${local.repository_root}/src/glue/jobs/${local.is_duckdb ? "json_to_parquet_duckdb.py" : "json_to_parquet.py"}"
+  library_path      = local.is_duckdb ? "${local.build_dir}/${coalesce(one(fileset(local.build_dir, "etl_lib-*-py3-none-any.whl")), "etl_lib-<version>-py3-none-any.whl, which `make build` writes")}" : "${local.build_dir}/etl_lib.zip"
+  dependency_wheels = local.is_duckdb ? [for wheel in fileset(local.wheels_dir, "*.whl") : "${local.wheels_dir}/${wheel}"] : []
+  data_bucket       = "${var.name}-data-${data.aws_caller_identity.current.account_id}"
+  data_uri          = "s3://${local.data_bucket}"
 
   # The target columns: etl_lib.mapping's format (source path in the JSON record -> typed column).
   mapping = [
@@ -65,14 +87,16 @@ module "data_bucket" {
 module "json_to_parquet_job" {
   source = "../../../glue_job"
 
-  name         = var.name
-  description  = "JSON lines to typed Parquet, run by Step Functions"
-  script_path  = "${local.repository_root}/src/glue/jobs/json_to_parquet.py"
-  library_path = "${local.repository_root}/build/glue/etl_lib.zip"
+  name              = var.name
+  description       = "JSON lines to typed Parquet, run by Step Functions"
+  engine            = var.engine
+  script_path       = local.script_path
+  library_path      = local.library_path
+  dependency_wheels = local.dependency_wheels
 
-  number_of_workers = 2
+  number_of_workers = local.is_duckdb ? null : 2
   timeout           = 120
-  job_bookmarks     = "enable"
+  job_bookmarks     = local.is_duckdb ? "disable" : "enable"
 
   data_access = {
     read_prefixes = ["${local.data_uri}/raw/orders/"]
