@@ -42,6 +42,14 @@ def test_argument_names_reads_both_spellings_and_valueless_flags() -> None:
     argv = ["job.py", "--input_path", "in", "--dq_policy=warn", "--enable-metrics", "--TempDir", "s3://b/t/"]
     assert argument_names(argv) == ["input_path", "dq_policy", "enable-metrics", "TempDir"]
     assert argument_names(["job.py", "--conf", "spark.a=1 --conf spark.b=2"]) == ["conf"]
+
+
+def test_pip_options_as_a_value_are_not_taken_for_arguments() -> None:
+    """modules/glue_job passes dependency wheels with `--python-modules-installer-option --no-index`, and Glue
+    passes every job argument to the script: the DuckDB job must accept its own configuration."""
+    argv = ["job.py", "--python-modules-installer-option", "--no-index", "--memory_limit", "640MB"]
+    assert argument_names(argv) == ["python-modules-installer-option", "memory_limit"]
+    check_arguments(argv, "json_to_parquet_duckdb", OWN["json_to_parquet_duckdb"])
     with pytest.raises(JobArgumentError, match=r"unexpected job argument 'stray'.*'--name value' pairs"):
         argument_names(["job.py", "--input_path", "in", "stray"])
 

@@ -96,6 +96,9 @@ _TRUE = ("1", "true", "yes")
 _FALSE = ("", "0", "false", "no")
 
 _NAME_RE = re.compile(r"^--([A-Za-z][A-Za-z0-9_.-]*)(=.*)?$", re.DOTALL)
+# Glue parameters whose value is itself pip's or Spark's options, so it may start with "--": the token after
+# them is always their value (modules/glue_job passes `--python-modules-installer-option --no-index`).
+VALUE_OPTIONS = ("python-modules-installer-option", "conf")
 
 
 def present_options(argv: Sequence[str], names: Iterable[str]) -> list[str]:
@@ -126,7 +129,12 @@ def argument_names(argv: Sequence[str]) -> list[str]:
             )
         names.append(match.group(1))
         index += 1
-        if match.group(2) is None and index < len(tokens) and _NAME_RE.match(tokens[index]) is None:
+        takes_any_value = match.group(1) in VALUE_OPTIONS
+        if (
+            match.group(2) is None
+            and index < len(tokens)
+            and (takes_any_value or _NAME_RE.match(tokens[index]) is None)
+        ):
             index += 1  # the value
     return names
 
