@@ -17,13 +17,17 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 PY_DIRS := $(wildcard tooling src tests bench)
 TYPED_DIRS := $(wildcard tooling src)
+# What Glue Python-shell jobs import runs on Python 3.9 there (keep in step with pyproject's per-file-target-version).
+PYTHON_SHELL_FILES := $(addprefix src/glue/etl_lib/,__init__.py config.py dqdl.py edge.py errors.py job_args.py \
+	json_input.py mapping.py outcomes.py paths.py report.py duckdb_engine) \
+	src/glue/jobs/hello_shell.py src/glue/jobs/json_to_parquet_duckdb.py
 export PYTHONPATH := $(CURDIR)/tooling:$(CURDIR)/src/glue:$(CURDIR)/src/lambdas
 export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # The project's Terraform CLI configuration (written by platform_tools.tfconfig on first use).
 export TF_CLI_CONFIG_FILE := $(CURDIR)/build/terraform/cli.tfrc
 
-.PHONY: help venv checkov-venv preflight build emulator demo run-job fmt fmt-check lint tf-validate tf-test \
+.PHONY: help venv checkov-venv preflight build emulator demo demo-down run-job fmt fmt-check lint tf-validate tf-test \
         checkov pytest test bench clean
 
 help: ## list the targets
@@ -56,8 +60,11 @@ build: venv ## build Lambda and Glue packages reproducibly into build/
 emulator: venv ## run the local AWS emulator in the foreground (EMULATOR_PORT, default 4566)
 	@$(PY) -m platform_tools.emulator
 
-demo: preflight build ## the main job: apply envs/dev to a fresh local emulator, exercise it, tear down
+demo: preflight build ## the main job: apply envs/dev to a fresh local emulator, drive its five flows, tear down
 	@$(PY) -m platform_tools.demo
+
+demo-down: venv ## stop an emulator a demo left running (DEMO_KEEP=1) and remove the demo's working folders
+	@$(PY) -m platform_tools.demo down
 
 run-job: venv ## run a Glue job script on local Spark: make run-job JOB=src/glue/jobs/x.py ARGS="--k v"
 	@$(PY) -m platform_tools.run_job $(JOB) $(ARGS)
@@ -74,6 +81,7 @@ fmt-check: venv
 lint: fmt-check ## formatting, ruff and mypy
 	$(VENV)/bin/ruff check $(PY_DIRS)
 	$(VENV)/bin/mypy $(TYPED_DIRS)
+	$(VENV)/bin/mypy --python-version 3.9 $(PYTHON_SHELL_FILES)
 	$(PY) -m platform_tools.readme_tables --check
 
 tf-validate: venv ## terraform init + validate every module, example and env

@@ -1,40 +1,141 @@
-"""The main job against the local emulator: `make demo` (ENV=dev by default).
+"""The main job against the local emulator: `make demo` (ENV=dev by default); `make demo-down` cleans up.
 
-1. start a fresh emulator (EMULATOR_PORT, default: a free port);
-2. create the Terraform state bucket there and `terraform init` envs/<ENV> with its S3 backend
-   pointed at it (the same backend the env uses on AWS, with use_lockfile);
+1. check that no earlier demo's emulator is still up and that EMULATOR_PORT (if set) is free;
+2. start a fresh emulator (Step Functions execution on), create the Terraform state bucket there and
+   `terraform init` envs/<ENV> with its S3 backend pointed at it (the backend the env uses on AWS);
 3. `terraform apply`, then a second plan that must show no changes;
-4. exercise what was deployed (every exercise below whose output the env has): run each Glue job on the
-   emulator, run the deployed JSON-to-Parquet job on local Spark over sample orders, drive the manifest
-   launcher with Batch events;
-5. `terraform destroy` and stop the emulator (DEMO_KEEP=1 keeps both up for poking around).
+4. drive the five flows (demo_flows.py): Step Functions hello and orders, Kinesis, CodePipeline, Batch launcher;
+5. `terraform destroy`, list what is left on the emulator per service, stop the emulator;
+6. print the summary table and write build/demo/report.md, result.json and outcomes.png.
+
+A line per step with the elapsed time goes to the screen (a spinner on the long waits when it is a terminal);
+what the code under demonstration logs (the Lambdas' JSON lines, Spark, the job scripts) goes to
+build/demo/demo.log. `run()` returns a DemoResult (one FlowResult per flow), which the tests assert on.
+DEMO_KEEP=1 keeps the emulator and the stack up until Ctrl-C (or `make demo-down` from another terminal).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
-import subprocess
+import signal
+import socket
 import sys
+import threading
 import time
-import uuid
-from collections.abc import Callable
-from datetime import UTC, datetime
+import traceback
 from pathlib import Path
 from typing import Any
 
 from platform_tools import BUILD_DIR, REPO_ROOT, ToolingError
+from platform_tools.demo_flows import FLOWS, Context, emulator_environment, start_local_spark
+from platform_tools.demo_progress import LogFile, Progress, screen
+from platform_tools.demo_result import DemoResult, FlowResult, table, write_reports
 from platform_tools.emulator import EmulatorProcess, start_emulator
 from platform_tools.terraform import TerraformRoot
 
 STATE_BUCKET = "local-terraform-state"
-RUN_TIMEOUT_S = 60.0
-TERMINAL_RUN_STATES = {"SUCCEEDED", "FAILED", "TIMEOUT", "STOPPED", "ERROR"}
+DEMO_DIR = BUILD_DIR / "demo"
+PID_FILE = DEMO_DIR / "emulator.json"
+# What the demo makes besides its reports, removed at the end of a run and by `make demo-down` (with the
+# folders earlier versions of the demo left: dev/, prod/, etl/).
+WORK_DIRS = ("work", "terraform", "dev", "prod", "etl")
+# Set by SIGTERM (`make demo-down`): stop at once, without destroying (the emulator's memory is all there is).
+STOP_REQUESTED = threading.Event()
 
 
-def say(message: str) -> None:
-    print(f"[demo] {message}", flush=True)
+# ---------------------------------------------------------------- an earlier demo, a busy port
+
+
+def _process_command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def _alive(pid: int, marker: str) -> bool:
+    """Is `pid` running and still the process we recorded (its command line names `marker`)?"""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, PermissionError):
+        return False
+    command = _process_command(pid)
+    return marker in command if command else True
+
+
+def previous_demo() -> dict[str, Any] | None:
+    """The record of an earlier demo whose emulator still runs; a stale record is removed."""
+    if not PID_FILE.exists():
+        return None
+    try:
+        record: dict[str, Any] = json.loads(PID_FILE.read_text())
+    except (OSError, ValueError):
+        PID_FILE.unlink(missing_ok=True)
+        return None
+    if _alive(int(record.get("emulator_pid", 0)), "platform_tools.emulator.server"):
+        return record
+    PID_FILE.unlink(missing_ok=True)
+    return None
+
+
+def port_in_use(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def check_can_start(port: int) -> None:
+    record = previous_demo()
+    if record is not None:
+        raise ToolingError(
+            f"a previous demo's emulator is still running (pid {record['emulator_pid']}, "
+            f"http://127.0.0.1:{record['port']}, started by pid {record['demo_pid']}): stop it with `make demo-down`."
+        )
+    if port and port_in_use(port):
+        raise ToolingError(
+            f"port {port} (EMULATOR_PORT) on 127.0.0.1 is in use: stop what listens there (`make demo-down` if "
+            f"it is an earlier demo; `ss -ltnp | grep :{port}` shows the process) or run with EMULATOR_PORT=0 (a free "
+            "port)."
+        )
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(REPO_ROOT)) if path.is_relative_to(REPO_ROOT) else str(path)
+
+
+def down() -> list[str]:
+    """`make demo-down`: stop a demo's emulator (and the demo process, if it still waits), remove its work."""
+    done = []
+    if PID_FILE.exists():
+        with contextlib.suppress(OSError, ValueError):
+            record = json.loads(PID_FILE.read_text())
+            # The demo first: it stops its emulator itself; then the emulator, if it is still up.
+            for key, marker in (
+                ("demo_pid", "platform_tools.demo"),
+                ("emulator_pid", "platform_tools.emulator.server"),
+            ):
+                pid = int(record.get(key, 0))
+                if pid and pid != os.getpid() and _alive(pid, marker):
+                    os.kill(pid, signal.SIGTERM)
+                    deadline = time.monotonic() + 30
+                    while _alive(pid, marker) and time.monotonic() < deadline:
+                        time.sleep(0.2)
+                    done.append(f"stopped {key.removesuffix('_pid')} process {pid}")
+        PID_FILE.unlink(missing_ok=True)
+    for name in WORK_DIRS:
+        if (DEMO_DIR / name).exists():
+            shutil.rmtree(DEMO_DIR / name, ignore_errors=True)
+            done.append(f"removed {_shown(DEMO_DIR / name)}")
+    return done
+
+
+# ---------------------------------------------------------------- the run
 
 
 def create_state_bucket(emulator: EmulatorProcess) -> None:
@@ -49,205 +150,108 @@ def create_state_bucket(emulator: EmulatorProcess) -> None:
     )
 
 
-def run_glue_jobs(outputs: dict[str, Any], emulator: EmulatorProcess) -> list[str]:
-    """Start one run of each deployed Glue job and wait for its final state."""
-    glue = emulator.client("glue")
-    lines = []
-    for label, job_name in sorted(outputs.get("glue_job_names", {}).items()):
-        run_id = glue.start_job_run(JobName=job_name)["JobRunId"]
-        deadline = time.monotonic() + RUN_TIMEOUT_S
-        state = "STARTING"
-        while time.monotonic() < deadline:
-            state = glue.get_job_run(JobName=job_name, RunId=run_id)["JobRun"]["JobRunState"]
-            if state in TERMINAL_RUN_STATES:
-                break
-            time.sleep(1)
-        else:
-            raise ToolingError(f"Glue job {job_name} run {run_id} did not finish within {RUN_TIMEOUT_S:.0f} s.")
-        lines.append(f"glue job {label} ({job_name}) run {run_id[:12]}…: {state}")
-        if state != "SUCCEEDED":
-            raise ToolingError(f"Glue job {job_name} run ended {state}: see the emulator log {emulator.log_path}.")
-    return lines
+def delete_state_bucket(emulator: EmulatorProcess) -> None:
+    """The demo's own bucket goes too, so the leftover check sees only what the env left."""
+    s3 = emulator.client("s3")
+    versions = s3.list_object_versions(Bucket=STATE_BUCKET)
+    for item in versions.get("Versions", []) + versions.get("DeleteMarkers", []):
+        s3.delete_object(Bucket=STATE_BUCKET, Key=item["Key"], VersionId=item["VersionId"])
+    s3.delete_bucket(Bucket=STATE_BUCKET)
 
 
-def batch_job_state_change(queue_arn: str, job_name: str, status: str) -> dict[str, Any]:
-    """A `Batch Job State Change` event as EventBridge delivers it (moto sends none itself)."""
-    _, partition, _, region, account, _ = queue_arn.split(":", 5)
-    job_id = str(uuid.uuid4())
-    return {
-        "version": "0",
-        "id": str(uuid.uuid4()),
-        "detail-type": "Batch Job State Change",
-        "source": "aws.batch",
-        "account": account,
-        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "region": region,
-        "resources": [f"arn:{partition}:batch:{region}:{account}:job/{job_id}"],
-        "detail": {"jobName": job_name, "jobId": job_id, "jobQueue": queue_arn, "status": status},
-    }
+def leftovers(endpoint: str, outputs: dict[str, Any]) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """What the emulator still holds per service, and the services it could not list (platform_tools.leftovers,
+    shared with the envs' tests: KMS keys pending deletion are not leftovers there). The emulator cannot list
+    CodeCommit repositories, so the deployed one is looked up by name."""
+    from platform_tools.leftovers import leftovers as list_leftovers
+
+    repository = ((outputs.get("pipelines") or {}).get("deploy") or {}).get("repository_name")
+    known = {"codecommit repositories": [repository]} if repository else None
+    found = list_leftovers(endpoint, ignore_buckets=[STATE_BUCKET], known=known)
+    return {service: names for service, names in found.found.items() if names}, dict(found.unlisted)
 
 
-def create_batch_queues(emulator: EmulatorProcess, queue_arns: list[str]) -> None:
-    """Stand in for the Batch side (owned by the manifest jobs' team): one unmanaged environment, the queues."""
-    iam, batch = emulator.client("iam"), emulator.client("batch")
-    role = iam.create_role(RoleName="demo-batch-service", AssumeRolePolicyDocument='{"Version": "2012-10-17"}')
-    environment = batch.create_compute_environment(
-        computeEnvironmentName="demo-manifest-jobs", type="UNMANAGED", state="ENABLED", serviceRole=role["Role"]["Arn"]
-    )["computeEnvironmentArn"]
-    for arn in queue_arns:
-        batch.create_job_queue(
-            jobQueueName=arn.rsplit("/", 1)[1],
-            state="ENABLED",
-            priority=1,
-            computeEnvironmentOrder=[{"order": 1, "computeEnvironment": environment}],
-        )
+def log_terraform(root: TerraformRoot, log: LogFile) -> None:
+    """The last terraform command's output into the log (its work directory goes at the end of the run)."""
+    with contextlib.suppress(OSError):
+        log.stream.write((root.work_dir / "last-command.log").read_text() + "\n")
 
 
-def drive_manifest_launcher(outputs: dict[str, Any], emulator: EmulatorProcess) -> list[str]:
-    """Deliver Batch events to the deployed launcher's code: it waits, starts the comparison once, then caps.
-
-    moto runs no Lambda code, so the launcher runs here, in-process, with the settings the module rendered
-    into the deployed function's environment.
-    """
-    config = outputs.get("manifest_comparison")
-    if not config:
-        return []
-    from batch_launcher.launcher.core import Clients, LaunchResult, launch
-    from batch_launcher.launcher.settings import Settings
-    from platform_tools.emulator.fills.batch_job_status import set_batch_job_status
-
-    emulator.configure({"batch": {"use_docker": False}})  # jobs are held by the control, not run
-    create_batch_queues(emulator, config["dependency_queue_arns"])
-    function = emulator.client("lambda").get_function_configuration(FunctionName=config["function_name"])
-    settings = Settings.from_environ(function["Environment"]["Variables"])
-    clients = Clients(*(emulator.client(service) for service in ("batch", "s3", "athena", "glue")))
-    # Last run's results, which the launcher clears before it starts the next run.
-    results_bucket, _, results_prefix = config["result_tables"]["counts"]["location"][5:].partition("/")
-    emulator.client("s3").put_object(Bucket=results_bucket, Key=f"{results_prefix}part-0.parquet", Body=b"old")
-
-    first_queue = config["dependency_queue_arns"][0]
-    batch = emulator.client("batch")
-    definition = batch.register_job_definition(
-        jobDefinitionName="export-manifests",
-        type="container",
-        containerProperties={"image": "busybox", "vcpus": 1, "memory": 128, "command": ["true"]},
-    )["jobDefinitionArn"]
-    still_running = batch.submit_job(jobName="export-manifests", jobQueue=first_queue, jobDefinition=definition)
-    set_batch_job_status(emulator.endpoint, still_running["jobId"], "RUNNING")
-
-    def deliver(expected: str) -> LaunchResult:
-        event = batch_job_state_change(first_queue, "import-manifests", "SUCCEEDED")
-        result = launch(event, settings, clients, now=datetime.now(UTC))
-        if result.outcome != expected:
-            raise ToolingError(f"the launcher answered {result.outcome} ({result.reason}), expected {expected}.")
-        return result
-
-    lines = [f"launcher, a job still RUNNING on a queue: {deliver('waiting').reason}"]
-    set_batch_job_status(emulator.endpoint, still_running["jobId"], "SUCCEEDED")
-    started = deliver("started")
-    run = clients.glue.get_job_run(JobName=settings.glue_job_name, RunId=started.job_run_id or "")["JobRun"]
-    lines.append(
-        f"launcher, queues drained: cleared {sum(started.objects_deleted.values())} object(s), rebuilt "
-        f"{len(started.tables_rebuilt)} tables, started {settings.glue_job_name} run {run['Id'][:12]}… "
-        f"(window {run['Arguments']['--cut_off_time_start']}..{run['Arguments']['--cut_off_time_end']} ms)"
-    )
-    lines.append(f"launcher, the same event again: {deliver('capped').reason}")
-    return lines
+def spark_session() -> Any:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        return None
+    return SparkSession.getActiveSession()
 
 
-# Sample raw orders for the local ETL run: four clean, then one of each kind of bad record.
-SAMPLE_ORDERS = [
-    '{"order_id": 1, "customer": {"id": "c-1"}, "amount": "19.90", "currency": "EUR", '
-    '"ordered_at": "2026-11-20T10:00:00Z", "order_date": "2026-11-20"}',
-    '{"order_id": 2, "customer": {"id": "c-2"}, "amount": 5, "currency": "GBP", "order_date": "2026-11-20"}',
-    '{"order_id": 3, "customer": {"id": "c-1"}, "amount": 120.5, "currency": "USD", "order_date": "2026-11-21"}',
-    '{"order_id": 4, "customer": {"id": "c-3"}, "amount": 0, "currency": "EUR", "order_date": "2026-11-21"}',
-    '{"order_id": 5, "customer": {"id": "c-4"}, "amount": 10, "currency": "JPY", "order_date": "2026-11-21"}',
-    '{"order_id": 6, "customer": {"id": "c-5"}, "amount": -3, "currency": "EUR", "order_date": "2026-11-21"}',
-    '{"order_id": "seven", "customer": {"id": "c-6"}, "amount": 1, "currency": "EUR", "order_date": "2026-11-21"}',
-    '{"order_id": 8, "customer": {"id": "c-7"}, "amount": 1, "currency": "EUR", "order_',
-]
-# The deployed arguments that carry a job's locations; the local run replaces them with local folders.
-LOCATION_ARGUMENTS = ("input_path", "output_path", "quarantine_path", "report_path")
+def warm_spark(log: LogFile) -> None:
+    try:
+        start_local_spark()
+    except Exception:  # the streaming flow starts it again and reports the failure
+        log.stream.write(f"starting Spark ahead failed:\n{traceback.format_exc()}\n")
 
 
-def run_json_to_parquet_locally(outputs: dict[str, Any], emulator: EmulatorProcess) -> list[str]:
-    """Run each deployed JSON-to-Parquet job's script, library and arguments (read back from the emulator)
-    on local Spark over sample orders: moto runs no Glue script, so this is where the ETL itself is shown."""
-    from etl_lib.config import JSON_TO_PARQUET_OPTIONS
-
-    glue, s3 = emulator.client("glue"), emulator.client("s3")
-    lines = []
-    for label, job_name in sorted(outputs.get("glue_job_names", {}).items()):
-        job = glue.get_job(JobName=job_name)["Job"]
-        arguments = job.get("DefaultArguments", {})
-        if "--mapping" not in arguments:
-            continue
-        work = BUILD_DIR / "demo" / "etl" / label
-        shutil.rmtree(work, ignore_errors=True)
-        (work / "input").mkdir(parents=True)
-        (work / "input" / "orders.jsonl").write_text("\n".join(SAMPLE_ORDERS) + "\n", encoding="utf-8")
-
-        def download(uri: str, folder: Path = work) -> Path:
-            bucket, _, key = uri.removeprefix("s3://").partition("/")
-            target = folder / key.rsplit("/", 1)[-1]
-            s3.download_file(bucket, key, str(target))
-            return target
-
-        script = download(job["Command"]["ScriptLocation"])
-        command = [sys.executable, "-m", "platform_tools.run_job"]
-        if "--extra-py-files" in arguments:
-            command += ["--extra-py-files", str(download(arguments["--extra-py-files"]))]
-        command.append(str(script))
-        for name in JSON_TO_PARQUET_OPTIONS:
-            if name in LOCATION_ARGUMENTS:
-                command += [f"--{name}", str(work / name.removesuffix("_path"))]
-            elif f"--{name}" in arguments:
-                command += [f"--{name}", arguments[f"--{name}"]]
-        python_path = os.pathsep.join([str(REPO_ROOT / "tooling"), os.environ.get("PYTHONPATH", "")])
-        env = {**os.environ, "PYTHONPATH": python_path}
-        finished = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, env=env)
-        if finished.returncode != 0:
-            raise ToolingError(f"{label} on local Spark failed:\n{(finished.stderr or finished.stdout)[-3000:]}")
-        (report_file,) = (work / "report").glob("*.json")
-        report = json.loads(report_file.read_text())
-        counts = report["counts"]
-        failed_rules = [rule["rule"] for rule in report["data_quality"]["rules"] if rule["outcome"] == "FAIL"]
-        partitions = sorted(path.name for path in (work / "output").glob("*=*"))
-        lines.append(
-            f"{label} on local Spark (deployed script, library and arguments): {counts['rows_in']} sample "
-            f"orders in, {counts['rows_written']} written to {', '.join(partitions)}, "
-            f"{counts['rows_quarantined']} quarantined; {report['status']}; failed rules: {'; '.join(failed_rules)}"
-        )
-    return lines
+def run_flow(name: str, flow: Any, ctx: Context) -> FlowResult:
+    """One flow; a failure is recorded (with the traceback in the log) and the demo goes on to the next."""
+    started = time.monotonic()
+    with ctx.progress.step(f"flow {name}") as step:
+        try:
+            outcome, rows, details = flow(ctx)
+            result = FlowResult(name, True, outcome, rows, details=details)
+        except Exception as exc:  # any failure of one flow is reported, and the other flows still run
+            ctx.log.stream.write(f"flow {name} failed:\n{traceback.format_exc()}\n")
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            result = FlowResult(name, False, first_line[:300], error=f"{type(exc).__name__}: {exc}")
+        step.note = result.outcome if result.ok else f"FAILED: {result.outcome}"
+    result.seconds = time.monotonic() - started
+    return result
 
 
-# Each exercise takes the env's outputs and the emulator and returns lines to report.
-EXERCISES: list[Callable[[dict[str, Any], EmulatorProcess], list[str]]] = [
-    run_glue_jobs,
-    run_json_to_parquet_locally,
-    drive_manifest_launcher,
-]
-
-
-def run(env_name: str, keep: bool) -> int:
+def run(env_name: str = "dev", keep: bool = False, flows: list[str] | None = None) -> DemoResult:
+    """The whole demo; returns its result (check `.ok`). Raises ToolingError before anything is started
+    (unknown env, earlier emulator, busy port) or when a step the flows depend on fails (init, apply)."""
     env_dir = REPO_ROOT / "envs" / env_name
     # An environment is a root module with its own tfvars; stacks/platform is the module they share.
     if not (env_dir / "terraform.tfvars").is_file():
         choices = sorted(p.parent.name for p in (REPO_ROOT / "envs").glob("*/terraform.tfvars"))
         raise ToolingError(f"envs/{env_name} does not exist: choose ENV from {choices}.")
     port = int(os.environ.get("EMULATOR_PORT", "0"))
-    started = time.monotonic()
-    emulator = start_emulator(port=port, timeout=float(os.environ.get("EMULATOR_START_TIMEOUT", "60")))
-    say(f"emulator up on {emulator.endpoint} (log {emulator.log_path.relative_to(REPO_ROOT)})")
+    check_can_start(port)
+    for name in WORK_DIRS:
+        shutil.rmtree(DEMO_DIR / name, ignore_errors=True)
+
+    progress = Progress(out=screen())
+    log = LogFile(DEMO_DIR / "demo.log")
+    result = DemoResult(env=env_name)
+    emulator: EmulatorProcess | None = None
     root: TerraformRoot | None = None
     applied = False
+    spark_was_running = spark_session() is not None
+    redirected = contextlib.ExitStack()
     try:
-        create_state_bucket(emulator)
-        work_dir = BUILD_DIR / "demo" / env_name
+        log.route_loggers()
+        # Spark's JVM and anything else printing on the process's own stdout/stderr go to the log from here on.
+        redirected.enter_context(log.quiet())
+        with progress.step("emulator start") as step:
+            emulator = start_emulator(port=port, timeout=float(os.environ.get("EMULATOR_START_TIMEOUT", "60")))
+            PID_FILE.write_text(
+                json.dumps({"demo_pid": os.getpid(), "emulator_pid": emulator.process.pid, "port": emulator.port})
+            )
+            # Executions run for real; moto keeps machines made with this off in another backend, so it is set first.
+            emulator.configure({"stepfunctions": {"execute_state_machine": True}})
+            create_state_bucket(emulator)
+            result.endpoint = emulator.endpoint
+            step.note = f"{emulator.endpoint} (log {emulator.log_path.relative_to(REPO_ROOT)})"
+        # Code that makes its own clients (the job scripts) finds the emulator here; set once, for every thread.
+        redirected.enter_context(emulator_environment(emulator))
+        selected = [(name, flow) for name, flow in FLOWS if flows is None or name in flows]
+        if any(name == "stream" for name, _ in selected):
+            # The JVM starts while terraform mostly waits on the provider's polling.
+            threading.Thread(target=warm_spark, args=(log,), daemon=True).start()
         root = TerraformRoot(
             env_dir,
-            work_dir,
+            DEMO_DIR / "terraform" / env_name,
             env=emulator.env(),
             backend_config={
                 "bucket": STATE_BUCKET,
@@ -258,49 +262,121 @@ def run(env_name: str, keep: bool) -> int:
                 "use_path_style": "true",
             },
         )
-        say(f"terraform init envs/{env_name} (S3 backend on the emulator)")
-        root.init()
-        say("terraform apply")
-        applied = True
-        outputs = root.apply()
-        say(f"applied {len(root.state_resources())} resources")
-        changes, plan = root.plan_has_changes()
-        if changes:
-            raise ToolingError(f"a second plan shows changes after apply (not idempotent):\n{plan[-3000:]}")
-        say("second plan: no changes")
-        for exercise in EXERCISES:
-            for line in exercise(outputs, emulator):
-                say(line)
+        with progress.step(f"terraform init envs/{env_name} (S3 backend on the emulator)", long=True):
+            root.init()
+        with progress.step("terraform apply", long=True) as step:
+            applied = True
+            try:
+                root.run("apply", "-input=false", "-no-color", "-auto-approve")
+            finally:
+                log_terraform(root, log)  # before `output` replaces the last command's log
+            outputs = root.outputs()
+            result.resources_applied = len(root.state_resources())
+            step.note = f"{result.resources_applied} resources"
+        ctx = Context(emulator, outputs, DEMO_DIR / "work", progress, log)
+        done: dict[str, FlowResult] = {}
+        # The streaming flow (Spark, the longest) runs beside the second plan: it only puts records on the stream
+        # and objects in its bucket, which no plan reads. The others change deployed resources: after the plan.
+        beside = [(name, flow) for name, flow in selected if name == "stream"]
+        threads = [threading.Thread(target=lambda n=n, f=f: done.update({n: run_flow(n, f, ctx)})) for n, f in beside]
+        if threads:
+            import boto3
+
+            # The default session's first clients, made here: two threads making them at once can race.
+            for service in ("s3", "kinesis"):
+                boto3.client(service)
+        for thread in threads:
+            thread.start()
+        with progress.step("second plan", long=True) as step:
+            changes, _ = root.plan_has_changes()  # the plan text goes to the log
+            log_terraform(root, log)
+            result.second_plan_clean = not changes
+            step.note = "no changes" if not changes else "CHANGES after apply (not idempotent): see build/demo/demo.log"
+        for name, flow in selected:
+            if (name, flow) not in beside:
+                done[name] = run_flow(name, flow, ctx)
+        for thread in threads:
+            thread.join()
+        result.flows = [done[name] for name, _ in selected]
         if keep:
-            say(f"DEMO_KEEP=1: emulator left running at {emulator.endpoint}; state in s3://{STATE_BUCKET}")
-            say("press Ctrl-C to destroy and stop")
-            try:
-                while True:
+            progress.say(f"DEMO_KEEP=1: the emulator stays at {emulator.endpoint}; state in s3://{STATE_BUCKET}")
+            progress.say("press Ctrl-C (or run `make demo-down`) to destroy and stop")
+            with contextlib.suppress(KeyboardInterrupt):
+                while emulator.process.poll() is None and not STOP_REQUESTED.is_set():
                     time.sleep(1)
-            except KeyboardInterrupt:
-                pass
-        say("terraform destroy")
-        root.destroy()
-        applied = False
-        say(f"done in {time.monotonic() - started:.0f} s")
-        return 0
-    finally:
-        if applied and root is not None and not keep:
+            if STOP_REQUESTED.is_set() or emulator.process.poll() is not None:
+                raise ToolingError("stopped by `make demo-down`: the emulator and everything it held are gone.")
+        with progress.step("terraform destroy", long=True):
             try:
+                root.destroy()
+            finally:
+                log_terraform(root, log)
+            applied = False
+            result.destroyed = True
+        with progress.step("left on the emulator after destroy") as step:
+            delete_state_bucket(emulator)
+            result.leftovers, result.unlisted = leftovers(emulator.endpoint, outputs)
+            found = [f"{k}: {len(v)}" for k, v in result.leftovers.items()]
+            found += [f"{k}: could not list" for k in result.unlisted]
+            step.note = ", ".join(found) or "nothing"
+    finally:
+        up = emulator is not None and emulator.process.poll() is None and not STOP_REQUESTED.is_set()
+        if applied and root is not None and up:
+            with contextlib.suppress(ToolingError):
                 root.destroy(lock=False)  # this fresh emulator's state has no other writer
-            except ToolingError as exc:
-                say(f"destroy after failure also failed: {exc}")
-        emulator.stop()
+        if emulator is not None:
+            emulator.stop()
+        session = spark_session()
+        if session is not None and not spark_was_running:
+            session.stop()
+        redirected.close()
+        PID_FILE.unlink(missing_ok=True)
+        for name in WORK_DIRS:
+            shutil.rmtree(DEMO_DIR / name, ignore_errors=True)
+        result.steps = {step.name: round(step.seconds, 1) for step in progress.steps}
+        result.seconds = round(progress.elapsed(), 1)
+        log.close()
+        if result.flows:
+            write_reports(result, DEMO_DIR)
+            print(f"\n{table(result)}\n", file=progress.out)
+            for label, path in result.files.items():
+                progress.say(f"{label}: {Path(path).relative_to(REPO_ROOT)}")
+            progress.say(f"log: {(DEMO_DIR / 'demo.log').relative_to(REPO_ROOT)}; done in {result.seconds:.0f} s")
+    return result
+
+
+def _terminate(*_: object) -> None:
+    # `make demo-down` sends SIGTERM: leave through the `finally` blocks, which stop the emulator.
+    STOP_REQUESTED.set()
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
-    env_name = os.environ.get("ENV", "dev")
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        return run(env_name, keep=os.environ.get("DEMO_KEEP") == "1")
+        if args[:1] == ["down"]:
+            done = down()
+            print("\n".join(f"[demo-down] {line}" for line in done) or "[demo-down] nothing to stop or remove")
+            return 0
+        signal.signal(signal.SIGTERM, _terminate)
+        result = run(os.environ.get("ENV", "dev"), keep=os.environ.get("DEMO_KEEP") == "1")
     except ToolingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted: the emulator was stopped, and everything it held with it", file=sys.stderr)
+        return 130
+    if not result.ok:
+        failed = [f.flow for f in result.flows if not f.ok]
+        print(
+            f"error: the demo did not go as expected (failed flows: {failed or 'none'}; second plan clean: "
+            f"{result.second_plan_clean}; leftovers: {result.leftovers or 'none'}{result.unlisted or ''}): see "
+            f"{(DEMO_DIR / 'report.md').relative_to(REPO_ROOT)} and {(DEMO_DIR / 'demo.log').relative_to(REPO_ROOT)}.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())
