@@ -105,6 +105,7 @@ test: preflight lint tf-validate tf-test checkov pytest ## every gate and every 
 bench: build ## benchmarks (not tests): see bench/README.md
 	@$(PY) bench/json_to_parquet/run.py
 	@$(PY) bench/batch_launcher/run.py
+	@$(PY) bench/envs/run.py
 	@$(PY) bench/glue_deployer/run.py
 	@$(PY) bench/kinesis_to_parquet/run.py
 

@@ -2,7 +2,7 @@ provider "aws" {
   region = var.region
   default_tags {
     tags = {
-      environment = "dev"
+      environment = var.environment
       managed-by  = "terraform"
       repository  = "glue-etl-platform"
     }
@@ -13,8 +13,10 @@ provider "aws" {
 module "platform" {
   source = "../../stacks/platform"
 
-  environment = "dev"
+  environment = var.environment
   settings    = var.settings
+  # As given too, so the stack can name a misspelt or mistyped attribute (its typed object drops or just refuses it).
+  settings_as_given = var.settings
 }
 
 # The stack was called "stack" (from envs/stack) before it moved to stacks/platform.

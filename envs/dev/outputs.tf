@@ -12,3 +12,8 @@ output "manifest_comparison" {
   description = "The manifest comparison's launcher, job, queues and data locations (null when not deployed)."
   value       = module.platform.manifest_comparison
 }
+
+output "pipelines" {
+  description = "Each pipeline's entry points and data locations (hello, orders, stream, deploy, batch); see stacks/platform/outputs.tf."
+  value       = module.platform.pipelines
+}

@@ -1,3 +1,15 @@
+variable "environment" {
+  # Stated in terraform.tfvars and checked here, so another environment's tfvars (or a typo) cannot be applied
+  # to this folder's state.
+  description = "The environment this folder deploys: must be \"dev\"."
+  type        = string
+  nullable    = false
+  validation {
+    condition     = var.environment == "dev"
+    error_message = "environment must be \"dev\" in envs/dev (this folder's state is dev's); to deploy another environment use its folder, envs/<environment>, with its own terraform.tfvars."
+  }
+}
+
 variable "region" {
   description = "AWS region to deploy to."
   type        = string

@@ -1,3 +1,15 @@
+variable "environment" {
+  # Stated in terraform.tfvars and checked here, so another environment's tfvars (or a typo) cannot be applied
+  # to this folder's state.
+  description = "The environment this folder deploys: must be \"prod\"."
+  type        = string
+  nullable    = false
+  validation {
+    condition     = var.environment == "prod"
+    error_message = "environment must be \"prod\" in envs/prod (this folder's state is prod's); to deploy another environment use its folder, envs/<environment>, with its own terraform.tfvars."
+  }
+}
+
 variable "region" {
   description = "AWS region to deploy to."
   type        = string

@@ -12,8 +12,9 @@ locals {
 module "data_key" {
   source = "../../modules/_parts/kms_key"
 
-  name        = "${local.name}-data"
-  description = "${local.name} data lake"
+  name                    = "${local.name}-data"
+  description             = "${local.name} data lake"
+  deletion_window_in_days = var.settings.kms_key_deletion_window_days
 }
 
 module "access_logs_bucket" {

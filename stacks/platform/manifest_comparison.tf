@@ -40,5 +40,6 @@ module "manifest_comparison" {
   margin_of_error_minutes = var.settings.manifest_comparison.margin_of_error_minutes
   log_retention_days      = var.settings.log_retention_days
 
-  force_destroy = var.settings.force_destroy
+  force_destroy                = var.settings.force_destroy
+  kms_key_deletion_window_days = var.settings.kms_key_deletion_window_days
 }
