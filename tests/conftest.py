@@ -90,3 +90,10 @@ def applied_root(emulator: EmulatorProcess, tmp_path_factory: pytest.TempPathFac
             errors.append(str(exc))
     if errors:
         pytest.fail("destroy failed:\n" + "\n".join(errors))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Slow files first: `make test` runs pytest-xdist with `--dist loadfile`, which hands whole files to free workers
+    in collection order, so a slow file collected last would run alone at the end. The files that apply Terraform
+    on the emulator (marked `terraform`, minutes each) start first; the order within a file is kept."""
+    items.sort(key=lambda item: 0 if item.get_closest_marker("terraform") else 1)
