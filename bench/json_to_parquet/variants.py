@@ -1,21 +1,35 @@
 """One benchmark variant in a fresh process: `python variants.py VARIANT INPUT OUTPUT`.
 
 Prints one JSON line: {"variant", "seconds", "cpu_seconds", "rows_written", "jobs"}. The timer starts
-after the Spark session is up (JVM start-up is the same for both Spark variants and is not what is
-compared). `cpu_seconds` is the CPU time (user + system) this process and its JVM spent in the timed
-part: unlike wall time, it does not grow when other processes compete for the machine's cores.
+after the Spark session is up (JVM start-up is the same for every Spark variant and is not what is
+compared; run.py measures the whole process too). `cpu_seconds` is the CPU time (user + system) this
+process and its JVM spent in the timed part: unlike wall time, it does not grow when other processes
+compete for the machine's cores. Peak memory is sampled by run.py over the whole process tree.
 
 - naive:  the Glue-style script this job replaces: schema inference, the mapping as casts, one Spark
           action per data-quality rule, then the write. No cache, no quarantine.
 - ours:   etl_lib's json_to_parquet with the same mapping and rules (policy quarantine).
 - duckdb: DuckDB `COPY (SELECT ... FROM read_json(...)) TO ... (FORMAT parquet)`: the single-machine
-          floor for the same conversion, without data-quality rules.
+          floor for the same conversion, without data-quality rules ("bare COPY").
+- duckdb_ours: the DuckDB job itself (jobs.json_to_parquet_duckdb.main) with the same mapping, rules and
+          policy, `--memory_limit 1GB` and `--temp_directory` beside the output, 2 threads.
+- duckdb_ours_640mb: the same with `--memory_limit 640MB`, what modules/glue_job sets at 0.0625 DPU (1 GB in
+          all: the rest is left for Python).
 - floor_reader: Spark's JSON reader with the explicit schema (no inference), the mapping as casts, the
           write: no rule, no check, no quarantine. The least any Spark job that reads every field and
           writes Parquet costs here.
 - floor_ours: etl_lib's parse and strict conversion (each line kept as text, parsed with `from_json`)
           and the write: no rule, no quarantine. The least a job that can quarantine a record as its
           input line costs.
+
+For measuring the Spark engine's own overhead (not run by default):
+
+- ours_rowrules: ours with the rules minus IsUnique (no rule reads the rows twice); 8.6% of rows quarantined.
+- ours_clean:    ours on the input without its malformed lines (run.py writes it), with rules every row
+          passes: nothing is quarantined, so the run is one pass over the input.
+- a suffix switches one engine choice back, to measure what it bought in the same run: `+cache` persists
+          the mapped rows even when nothing reads them twice (pipeline.needs_cache), `+nocache` never does,
+          `+deser` caches with StorageLevel.MEMORY_AND_DISK_DESER (pipeline.CACHE_LEVEL).
 """
 
 from __future__ import annotations
@@ -25,6 +39,7 @@ import os
 import resource
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +61,13 @@ RULES = (
     'Rules = [ RowCount > 0, IsComplete "id", IsUnique "id", Completeness "name" >= 0.9, '
     'ColumnValues "value" between 0 and 1000, ColumnValues "type" in ["a","b"], '
     'ColumnValues "email" matches "[a-z]+@.*", ColumnLength "name" <= 40, ColumnCount = 9 ]'
+)
+ROW_RULES = RULES.replace('IsUnique "id", ', "")
+# Rules every row of the input without malformed lines passes (a null name or value fails no rule here).
+CLEAN_RULES = (
+    'Rules = [ RowCount > 0, IsComplete "id", Completeness "name" >= 0.9, Completeness "value" >= 0.9, '
+    'ColumnValues "type" in ["a","b","c"], ColumnValues "email" matches "[a-z]+@.*", Mean "value" > 0, '
+    "ColumnCount = 9 ]"
 )
 
 
@@ -105,7 +127,10 @@ def naive(spark: Any, source: str, output: str) -> int:
     return int(rows)
 
 
-def ours(spark: Any, source: str, output: str) -> int:
+QUARANTINED: list[int] = []  # what the job run by this process quarantined
+
+
+def ours(spark: Any, source: str, output: str, rules: str = RULES) -> int:
     from etl_lib.config import JsonToParquetConfig
     from etl_lib.pipeline import run_json_to_parquet
 
@@ -115,13 +140,39 @@ def ours(spark: Any, source: str, output: str) -> int:
             "output_path": f"{output}/data",
             "quarantine_path": f"{output}/quarantine",
             "mapping": json.dumps(MAPPING),
-            "dq_rules": RULES,
+            "dq_rules": rules,
             "dq_policy": "quarantine",
         }
     )
     result = run_json_to_parquet(spark, config)
     print(json.dumps({"ours_status": result.status, "quarantined": result.rows_quarantined}), file=sys.stderr)
+    QUARANTINED.append(result.rows_quarantined)
     return result.rows_written
+
+
+def ours_rowrules(spark: Any, source: str, output: str) -> int:
+    return ours(spark, source, output, ROW_RULES)
+
+
+def ours_clean(spark: Any, source: str, output: str) -> int:
+    return ours(spark, source, output, CLEAN_RULES)
+
+
+def switch(modifiers: list[str]) -> None:
+    """Apply `+cache`, `+nocache`, `+deser` to the Spark engine (see the module docstring)."""
+    from pyspark import StorageLevel
+
+    from etl_lib import pipeline
+
+    for modifier in modifiers:
+        if modifier == "cache":
+            pipeline.needs_cache = lambda config: True
+        elif modifier == "nocache":
+            pipeline.needs_cache = lambda config: False
+        elif modifier == "deser":
+            pipeline.CACHE_LEVEL = StorageLevel.MEMORY_AND_DISK_DESER
+        else:
+            raise SystemExit(f"unknown variant modifier +{modifier}")
 
 
 def floor_reader(spark: Any, source: str, output: str) -> int:
@@ -174,6 +225,31 @@ def duckdb_copy(source: str, output: str) -> int:
     return int(row[0]) if row else 0
 
 
+def duckdb_ours(source: str, output: str, memory_limit: str) -> int:
+    """The DuckDB job as Glue runs it (its main(), its arguments), on local paths."""
+    from jobs.json_to_parquet_duckdb import main as job_main
+
+    temp = Path(output) / "tmp"
+    temp.mkdir(parents=True, exist_ok=True)
+    argv = ["json_to_parquet_duckdb.py"]
+    for name, value in {
+        "input_path": source,
+        "output_path": f"{output}/data",
+        "quarantine_path": f"{output}/quarantine",
+        "mapping": json.dumps(MAPPING),
+        "dq_rules": RULES,
+        "dq_policy": "quarantine",
+        "memory_limit": memory_limit,
+        "temp_directory": str(temp),
+        "threads": "2",
+    }.items():
+        argv += [f"--{name}", value]
+    result = job_main(argv)
+    print(json.dumps({"duckdb_ours_status": result.status, "quarantined": result.rows_quarantined}), file=sys.stderr)
+    QUARANTINED.append(result.rows_quarantined)
+    return result.rows_written
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """CPU time so far of this process (getrusage) plus the given child processes (/proc/PID/stat)."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -185,23 +261,42 @@ def cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+DUCKDB_MEMORY = {"duckdb_ours": "1GB", "duckdb_ours_640mb": "640MB"}
+SPARK: dict[str, Callable[[Any, str, str], int]] = {
+    "naive": naive,
+    "ours": ours,
+    "floor_reader": floor_reader,
+    "floor_ours": floor_ours,
+    "ours_rowrules": ours_rowrules,
+    "ours_clean": ours_clean,
+}
+
+
 def main() -> None:
     variant, source, output = sys.argv[1:4]
-    if variant == "duckdb":
+    base, *modifiers = variant.split("+")
+    if base == "duckdb" or base in DUCKDB_MEMORY:
         cpu_before, started = cpu_seconds([]), time.perf_counter()
-        written = duckdb_copy(source, output)
+        written = duckdb_copy(source, output) if base == "duckdb" else duckdb_ours(source, output, DUCKDB_MEMORY[base])
         seconds, cpu = time.perf_counter() - started, cpu_seconds([]) - cpu_before
         jobs = 0
     else:
+        switch(modifiers)
         spark = spark_session()
         jvm = [spark.sparkContext._gateway.proc.pid]
         spark.sparkContext.setJobGroup("bench", variant)
         cpu_before, started = cpu_seconds(jvm), time.perf_counter()
-        run = {"naive": naive, "ours": ours, "floor_reader": floor_reader, "floor_ours": floor_ours}[variant]
-        written = run(spark, source, output)
+        written = SPARK[base](spark, source, output)
         seconds, cpu = time.perf_counter() - started, cpu_seconds(jvm) - cpu_before
         jobs = len(spark.sparkContext.statusTracker().getJobIdsForGroup("bench"))
-    result = {"variant": variant, "seconds": seconds, "cpu_seconds": cpu, "rows_written": written, "jobs": jobs}
+    result = {
+        "variant": variant,
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "rows_written": written,
+        "rows_quarantined": QUARANTINED[0] if QUARANTINED else None,
+        "jobs": jobs,
+    }
     print(json.dumps(result))
 
 

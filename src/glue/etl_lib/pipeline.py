@@ -4,26 +4,32 @@ Order of work, so that bad input fails before anything is written:
 
 1. Validate without running a Spark job: types resolve and convert (analysis only), rule columns exist,
    regexes compile, partition columns are atomic; then the input exists and has a record (`head(1)`).
-2. One pass over the input: parse and convert each record into a persisted (memory, spilling to
-   disk) DataFrame. It holds the typed columns, and the record text only for rows the mapping
-   rejects (few, usually): every other row carries a 96-bit hash of its text instead. From it: flag
-   rule failures and write the good rows as snappy Parquet into staging, with every data-quality
-   metric collected by `DataFrame.observe` on that same write.
+2. One pass over the input: parse and convert each record, flag rule failures and write the good rows
+   as snappy Parquet into staging, with every data-quality metric collected by `DataFrame.observe` on
+   that same write. If a rule reads the rows in a job of its own (IsUnique, IsPrimaryKey, the
+   distinct-value rules, CustomSql: `needs_cache`), the converted rows are first persisted (memory,
+   spilling to disk; uncompressed): the cache holds the typed columns, and the record
+   text only for rows the mapping rejects (few, usually): every other row carries a 96-bit hash of its
+   text instead. Without such a rule nothing is cached: a run whose rows all pass reads its input once.
 3. Decide with the observed metrics: policy `fail` with a failed rule deletes the staging and raises
    `DataQualityFailure` (the report is still written, beside the output). Otherwise the quarantined
-   rows are written to staging: mapping failures from the cache; rows that failed a row-level rule
-   (policy quarantine) by reading the input lines again, without parsing them, and joining on the
-   hash, so each quarantined record is its input line verbatim. Both stagings are committed (see
-   `storage`), and the report written.
+   rows are written to staging, each as its input line verbatim. From the cache: mapping failures from
+   it; rows that failed a row-level rule (policy quarantine) by reading the input lines again, without
+   parsing them, and joining on the hash. Without a cache: one more pass over the input that parses
+   it again and keeps the failing rows with their lines. Both stagings are committed (see `storage`),
+   and the report written.
 
 Why not cache every record's text: it doubled the cache (the text is most of a row) for the few rows
-that need it; the second read of the lines is a plain text scan, the cheapest pass there is.
+that need it; the second read of the lines is a plain text scan, the cheapest pass there is. Why not
+always cache: building the cache costs more than the pass it saves when no rule reads the rows twice
+and few or no rows are quarantined (bench/README.md, json_to_parquet, has the figures).
 
 Conservation: every input record is either written or quarantined; the observed counts are checked
 (rows_in = rows_written + rows_quarantined, and the quarantine write's own count against the rows
 found failing) before anything is committed. Identical lines always share an outcome (every check is
 a function of the line, and IsUnique flags every copy), so joining on the text's hash can only find
-the lines that failed.
+the lines that failed; without a cache the second pass computes the same outcomes (the run's `now` is
+fixed), and an input changed in between fails the count check.
 """
 
 from __future__ import annotations
@@ -52,7 +58,7 @@ from etl_lib.dq import (
 from etl_lib.errors import JobArgumentError
 from etl_lib.json_input import MAX_DIAGNOSED_DOCUMENT
 from etl_lib.mapping import MALFORMED_JSON, RAW, REASON, VALUE
-from etl_lib.outcomes import evaluate, flag_columns, flag_name
+from etl_lib.outcomes import FREQUENCY_RULES, evaluate, flag_columns, flag_name
 from etl_lib.report import (
     COUNT_NAMES,
     STAGE_DATA_QUALITY,
@@ -90,6 +96,14 @@ STAGE = "__stage"
 
 # Up to this many rule-failed rows, their hashes are broadcast to find their lines (~40 MB at most).
 BROADCAST_FAILED_ROWS = 2_000_000
+
+# The rules that read the mapped rows in a Spark job of their own, besides the write: IsUnique and IsPrimaryKey
+# (the repeated keys, found before the write), the distinct-value rules and CustomSql (after it).
+SECOND_READ_RULES = frozenset({"IsUnique", "IsPrimaryKey", "CustomSql", *FREQUENCY_RULES})
+
+# The cache's storage level. MEMORY_AND_DISK_DESER (what DataFrame.cache() uses) was measured on the benchmark and
+# bought nothing (2M rows: 62.7 s against 56.7 s with this level, one run each), so the serialized level stays.
+CACHE_LEVEL = StorageLevel.MEMORY_AND_DISK
 
 # Spark compresses the columns of a cached DataFrame by default. The cache here lives for one run and holds
 # typed columns only; measured on the benchmark, building it uncompressed took 19 s instead of 27 s.
@@ -137,14 +151,27 @@ def quarantines_rule_failures(config: JsonToParquetConfig) -> bool:
     return config.dq_policy == "quarantine" and any(rule.row_level for rule in config.ruleset.rules)
 
 
+def needs_cache(config: JsonToParquetConfig) -> bool:
+    """Whether the mapped rows are cached: only if a rule reads them in a job of its own (`SECOND_READ_RULES`).
+    Otherwise the write is the only pass a clean run makes; a run with quarantined rows parses the input again
+    for them (see `_write_quarantine`)."""
+    return any(rule.kind in SECOND_READ_RULES for rule in config.ruleset.leaves())
+
+
 def text_hashes(text: Column) -> list[Column]:
     return [F.xxhash64(text).alias(TEXT_HASHES[0]), F.hash(text).alias(TEXT_HASHES[1])]
 
 
-def mapped_rows(records: DataFrame, fields: list[ResolvedField], config: JsonToParquetConfig) -> DataFrame:
-    """The mapped records with `__mapped`; `__raw` only on the rows the mapping rejects. If rule failures may
-    be quarantined, every row also carries its text's hashes, to find its line again (`rule_failed_lines`)."""
+def mapped_rows(
+    records: DataFrame, fields: list[ResolvedField], config: JsonToParquetConfig, cached: bool = True
+) -> DataFrame:
+    """The mapped records with `__mapped`. To be cached: `__raw` only on the rows the mapping rejects, and if
+    rule failures may be quarantined, every row's text hashes, to find its line again (`rule_failed_lines`).
+    Not cached: `__raw` on every row (it costs nothing where nothing is kept; a pass that does not need it
+    prunes it)."""
     mapped_df = map_records(records, fields).withColumn(MAPPED, F.col(REASON).isNull())
+    if not cached:
+        return mapped_df
     if quarantines_rule_failures(config):
         mapped_df = mapped_df.select("*", *text_hashes(F.col(RAW)))
     return mapped_df.withColumn(RAW, F.when(~F.col(MAPPED), F.col(RAW)))
@@ -281,9 +308,13 @@ def _run(spark: SparkSession, config: JsonToParquetConfig, records: DataFrame | 
         return _empty_run(spark, config, run_id, [resolved.mapping.target for resolved in fields], started)
 
     targets = [resolved.mapping.target for resolved in fields]
-    # Parsed once into the cache; the write, the rule aggregations and the quarantine all read it back.
-    cached = mapped_rows(records, fields, config).persist(StorageLevel.MEMORY_AND_DISK)
-    classified = classify(cached, fields, config, datetime.fromtimestamp(started, UTC))
+    # With a rule that reads the rows twice, parsed once into the cache; the rule's pass, the write and the
+    # quarantine read it back. Otherwise not cached: the write is the one pass (see `needs_cache`).
+    cache = needs_cache(config)
+    mapped_df = mapped_rows(records, fields, config, cache)
+    if cache:
+        mapped_df = mapped_df.persist(CACHE_LEVEL)
+    classified = classify(mapped_df, fields, config, datetime.fromtimestamp(started, UTC))
     staged_output = storage.staging_path(config.output_path, run_id)
     staged_quarantine = storage.staging_path(config.quarantine_path, run_id)
     created = [path for path in (config.output_path, config.quarantine_path) if not storage.path_exists(spark, path)]
@@ -323,13 +354,13 @@ def _run(spark: SparkSession, config: JsonToParquetConfig, records: DataFrame | 
             report = build_report(config, run_id, STATUS_FAILED, counts, outcomes, False, started, ENGINE)
             raise dq_failure_error(config, outcomes, _write_report(spark, config, run_id, report))
         if counts["rows_quarantined"]:
-            _write_quarantine(records, classified, config, run_id, counts, staged_quarantine)
+            _write_quarantine(records, classified, config, run_id, counts, staged_quarantine, cache)
         storage.commit(spark, staged_output, config.output_path, config.write_mode)
         storage.commit(spark, staged_quarantine, config.quarantine_path, "append")
         report = build_report(config, run_id, status, counts, outcomes, True, started, ENGINE)
         report_path = _write_report(spark, config, run_id, report)
     finally:
-        cached.unpersist()
+        mapped_df.unpersist()
         for staged in (staged_output, staged_quarantine):
             storage.delete_path(spark, staged)
             storage.remove_if_empty(spark, staged.rsplit("/", 1)[0])
@@ -405,16 +436,28 @@ def _write_quarantine(
     run_id: str,
     counts: dict[str, int],
     staged_quarantine: str,
+    cached: bool = True,
 ) -> None:
-    """Write every quarantined row (stage, reason, its input line) to staging; check the count written."""
+    """Write every quarantined row (stage, reason, its input line) to staging; check the count written.
+
+    From the cache, rule-failed rows are found again in the input by their text's hash (`rule_failed_lines`).
+    Without a cache, `classified` is computed again from the input, every row with its line: one pass."""
     reason = _document_reasons(classified) if counts["rows_unparsed_documents"] else None
-    quarantined = classified.where(~F.col(MAPPED)).select(
-        _stage().alias(STAGE), (reason if reason is not None else F.col(REASON)).alias(REASON), F.col(RAW)
-    )
-    if counts["rows_dq_quarantined"] and quarantines_rule_failures(config):
-        quarantined = quarantined.unionByName(
-            rule_failed_lines(records, classified, config, counts["rows_dq_quarantined"])
+    mapping_reason = reason if reason is not None else F.col(REASON)
+    if not cached:
+        quarantined = classified.where(~F.col(GOOD)).select(
+            _stage().alias(STAGE),
+            F.when(F.col(MAPPED), rule_failure_reason(row_level_flags(config))).otherwise(mapping_reason).alias(REASON),
+            F.col(RAW),
         )
+    else:
+        quarantined = classified.where(~F.col(MAPPED)).select(
+            _stage().alias(STAGE), mapping_reason.alias(REASON), F.col(RAW)
+        )
+        if counts["rows_dq_quarantined"] and quarantines_rule_failures(config):
+            quarantined = quarantined.unionByName(
+                rule_failed_lines(records, classified, config, counts["rows_dq_quarantined"])
+            )
     observation = Observation(f"quarantine_{run_id}")
     quarantined.observe(observation, F.count(F.lit(1)).alias("rows")).select(
         F.lit(run_id).alias("run_id"),
