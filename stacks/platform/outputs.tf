@@ -13,9 +13,9 @@ output "glue_job_names" {
   value       = local.glue_job_names
 }
 
-output "manifest_comparison" {
-  description = "The manifest comparison's launcher, job, queues it waits for and data locations (null when not deployed)."
-  value = local.manifest_comparison_enabled ? {
+locals {
+  # The batch launcher's facts, in two outputs (manifest_comparison, and pipelines.batch); null when not deployed.
+  manifest_comparison_output = local.manifest_comparison_enabled ? {
     function_name            = module.manifest_comparison[0].function_name
     event_rule_name          = module.manifest_comparison[0].event_rule_name
     glue_job_name            = module.manifest_comparison[0].glue_job_name
@@ -26,6 +26,11 @@ output "manifest_comparison" {
     import_manifest_location = "${local.data_uri}/manifests/import/"
     export_manifest_location = "${local.data_uri}/manifests/export/"
   } : null
+}
+
+output "manifest_comparison" {
+  description = "The manifest comparison's launcher, job, queues it waits for and data locations (null when not deployed)."
+  value       = local.manifest_comparison_output
 }
 
 # One entry per flow the stack deploys, for the demo and for whoever wires alerts or starts executions.
@@ -68,16 +73,6 @@ output "pipelines" {
       artifact_bucket        = module.orders_deployer.artifact_bucket
       require_approval       = var.settings.deploy.require_approval
     }
-    batch = local.manifest_comparison_enabled ? {
-      function_name            = module.manifest_comparison[0].function_name
-      event_rule_name          = module.manifest_comparison[0].event_rule_name
-      glue_job_name            = module.manifest_comparison[0].glue_job_name
-      athena_workgroup_name    = module.manifest_comparison[0].athena_workgroup_name
-      database_name            = module.manifest_comparison[0].database_name
-      result_tables            = module.manifest_comparison[0].result_tables
-      dependency_queue_arns    = local.manifest_dependency_queue_arns
-      import_manifest_location = "${local.data_uri}/manifests/import/"
-      export_manifest_location = "${local.data_uri}/manifests/export/"
-    } : null
+    batch = local.manifest_comparison_output
   }
 }

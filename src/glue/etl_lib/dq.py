@@ -33,31 +33,17 @@ from pyspark.sql import types as T
 from etl_lib.dqdl import Composite, Condition, Date, Duration, Keyword, Now, Rule, Ruleset, TimeOfDay, Value
 from etl_lib.errors import DqdlError
 from etl_lib.outcomes import (
+    COLUMN_DATA_TYPES,
     FREQUENCY_RULES,
+    KEY_RULES,
     NUMERIC_RULES,
+    PRIMARY,
     RuleOutcome,
     evaluate,
     flag_name,
     nodes,
 )
 from etl_lib.spark_mapping import ResolvedField
-
-PRIMARY = "primary"  # the name CustomSql statements use for the mapped rows, as in AWS Glue
-_KEY_RULES = ("IsUnique", "IsPrimaryKey", *FREQUENCY_RULES)
-_SPARK_TYPES = {
-    "BOOLEAN": "boolean",
-    "DATE": "date",
-    "TIMESTAMP": "timestamp",
-    "INTEGER": "int",
-    "LONG": "bigint",
-    "SHORT": "smallint",
-    "BYTE": "tinyint",
-    "FLOAT": "float",
-    "DOUBLE": "double",
-    "DECIMAL": "decimal(38,18)",
-    "STRING": "string",
-}
-
 
 # -- checks before anything is read ------------------------------------------------------------------------
 
@@ -76,7 +62,7 @@ def check_rules(ruleset: Ruleset, fields: list[ResolvedField]) -> None:
                 )
             data_type = types[name]
             described = f"'{name}' is {data_type.simpleString()}"
-            if rule.kind in _KEY_RULES and isinstance(data_type, T.MapType):
+            if rule.kind in KEY_RULES and isinstance(data_type, T.MapType):
                 raise DqdlError(f"DQDL rule '{rule.text}': {rule.kind} cannot compare map values; pick another column.")
             if rule.kind == "ColumnLength" and not isinstance(data_type, T.StringType):
                 raise DqdlError(f"DQDL rule '{rule.text}': ColumnLength applies to string columns; {described}.")
@@ -370,7 +356,7 @@ def metric_columns(ruleset: Ruleset, mapped: Column, types: dict[str, T.DataType
             text = column.cast("string")
             compliant: Column = F.lit(False)
             for name in rule.condition.operands:
-                spark_type = _SPARK_TYPES[str(name).upper()]
+                spark_type = COLUMN_DATA_TYPES[str(name).upper()]
                 if spark_type == "string" or (data_type is not None and data_type.simpleString() == spark_type):
                     check = F.lit(True)
                 else:

@@ -34,6 +34,23 @@ SKIP = "SKIP"
 FREQUENCY_RULES = ("Uniqueness", "DistinctValuesCount", "UniqueValueRatio", "Entropy")
 SHAPE_RULES = ("RowCount", "ColumnCount", "ColumnExists", "ColumnNamesMatchPattern")
 NUMERIC_RULES = ("Mean", "Sum", "StandardDeviation", "Variance", "ColumnCorrelation")
+KEY_RULES = ("IsUnique", "IsPrimaryKey", *FREQUENCY_RULES)
+PRIMARY = "primary"  # the name CustomSql statements use for the mapped rows, as in AWS Glue
+# ColumnDataType's type names as the Spark SQL types a value is tried as (DECIMAL is Spark's widest decimal); the
+# DuckDB engine converts to the same types with Spark's rules.
+COLUMN_DATA_TYPES = {
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "TIMESTAMP": "timestamp",
+    "INTEGER": "int",
+    "LONG": "bigint",
+    "SHORT": "smallint",
+    "BYTE": "tinyint",
+    "FLOAT": "float",
+    "DOUBLE": "double",
+    "DECIMAL": "decimal(38,18)",
+    "STRING": "string",
+}
 
 
 @dataclass(frozen=True)

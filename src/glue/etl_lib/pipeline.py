@@ -81,6 +81,7 @@ from etl_lib.report import (
     empty_run_error,
     new_run_id,
     over_ceiling,
+    quarantines_rule_failures,
     report_location,
 )
 from etl_lib.spark_mapping import ResolvedField, map_records, resolve_types
@@ -144,11 +145,6 @@ def validate(spark: SparkSession, config: JsonToParquetConfig) -> list[ResolvedF
                 f"--partition_columns: '{name}' is {types[name].simpleString()}; partition by an atomic column."
             )
     return fields
-
-
-def quarantines_rule_failures(config: JsonToParquetConfig) -> bool:
-    """Policy quarantine with at least one row-level rule: rows that map cleanly may still be quarantined."""
-    return config.dq_policy == "quarantine" and any(rule.row_level for rule in config.ruleset.rules)
 
 
 def needs_cache(config: JsonToParquetConfig) -> bool:

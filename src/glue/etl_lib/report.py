@@ -73,6 +73,11 @@ def new_run_id() -> str:
     return f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:8]}"
 
 
+def quarantines_rule_failures(config: JsonToParquetConfig) -> bool:
+    """Policy quarantine with at least one row-level rule: rows that map cleanly may still be quarantined."""
+    return config.dq_policy == "quarantine" and any(rule.row_level for rule in config.ruleset.rules)
+
+
 def counts_from(measured: dict[str, Any]) -> dict[str, int]:
     """The run's counts from what the engine measured; raises if they do not add up (nothing is committed)."""
     counts = {name: int(measured[name] or 0) for name in MEASURED_COUNTS}

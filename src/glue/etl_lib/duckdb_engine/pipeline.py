@@ -58,6 +58,7 @@ from etl_lib.report import (
     empty_run_error,
     new_run_id,
     over_ceiling,
+    quarantines_rule_failures,
     report_location,
 )
 
@@ -136,10 +137,6 @@ def validate(connection: Any, config: JsonToParquetConfig) -> list[TypedField]:
                 f"--partition_columns: '{name}' is {kinds[name].spark_name}; partition by an atomic column."
             )
     return fields
-
-
-def quarantines_rule_failures(config: JsonToParquetConfig) -> bool:
-    return config.dq_policy == "quarantine" and any(rule.row_level for rule in config.ruleset.rules)
 
 
 def _lines_source(files: list[io.InputFile]) -> str:

@@ -44,25 +44,19 @@ from etl_lib.dqdl import Composite, Condition, Date, Duration, Keyword, Now, Rul
 from etl_lib.duckdb_engine.mapping import convert_text
 from etl_lib.duckdb_engine.types import DuckType, TypedField, parse_type, quote
 from etl_lib.errors import DqdlError
-from etl_lib.outcomes import FREQUENCY_RULES, NUMERIC_RULES, RuleOutcome, evaluate, flag_name, nodes
+from etl_lib.outcomes import (
+    COLUMN_DATA_TYPES,
+    FREQUENCY_RULES,
+    KEY_RULES,
+    NUMERIC_RULES,
+    PRIMARY,
+    RuleOutcome,
+    evaluate,
+    flag_name,
+    nodes,
+)
 
 MAPPED = "__mapped"
-PRIMARY = "primary"  # the name CustomSql statements use for the mapped rows, as in AWS Glue
-_KEY_RULES = ("IsUnique", "IsPrimaryKey", *FREQUENCY_RULES)
-# ColumnDataType's names as the Spark types dq.py try_casts to (DECIMAL is Spark's widest decimal).
-_SPARK_TYPES = {
-    "BOOLEAN": "boolean",
-    "DATE": "date",
-    "TIMESTAMP": "timestamp",
-    "INTEGER": "int",
-    "LONG": "bigint",
-    "SHORT": "smallint",
-    "BYTE": "tinyint",
-    "FLOAT": "float",
-    "DOUBLE": "double",
-    "DECIMAL": "decimal(38,18)",
-    "STRING": "string",
-}
 _WHITESPACES = r"'[ \t\n\x0B\f\r]+'"  # Java's \s, which dq.py's \A\s+\z uses
 _LENGTH = DuckType("int")  # what length() compares as
 _MAPPED_SQL = quote(MAPPED)
@@ -201,7 +195,7 @@ def check_rules(ruleset: Ruleset, fields: Sequence[TypedField]) -> None:
                 )
             data_type = types[name]
             described = f"'{name}' is {data_type.spark_name}"
-            if rule.kind in _KEY_RULES and data_type.kind == "map":
+            if rule.kind in KEY_RULES and data_type.kind == "map":
                 raise DqdlError(f"DQDL rule '{rule.text}': {rule.kind} cannot compare map values; pick another column.")
             if rule.kind == "ColumnLength" and data_type.kind != "string":
                 raise DqdlError(f"DQDL rule '{rule.text}': ColumnLength applies to string columns; {described}.")
@@ -481,7 +475,7 @@ def _compliant(rule: Rule, data_type: DuckType | None) -> str:
     text = _text(quote(column), data_type)
     checks: list[str] = []
     for name in rule.condition.operands:
-        spark_type = _SPARK_TYPES[str(name).upper()]
+        spark_type = COLUMN_DATA_TYPES[str(name).upper()]
         if spark_type == "string" or (data_type is not None and data_type.spark_name == spark_type):
             checks.append("TRUE")
         else:
