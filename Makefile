@@ -28,7 +28,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export TF_CLI_CONFIG_FILE := $(CURDIR)/build/terraform/cli.tfrc
 
 .PHONY: help venv checkov-venv preflight build emulator demo demo-down run-job fmt fmt-check lint tf-validate tf-test \
-        checkov pytest test bench clean
+        checkov pytest test bench release clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -109,5 +109,8 @@ bench: build ## benchmarks (not tests): see bench/README.md
 	@$(PY) bench/glue_deployer/run.py
 	@$(PY) bench/kinesis_to_parquet/run.py
 
+release: venv ## tag a release and build its artifacts into dist/: make release VERSION=x.y.z (see CHANGELOG.md)
+	@$(PY) -m platform_tools.release $(VERSION)
+
 clean: ## remove build output (keeps the virtualenvs)
-	rm -rf build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache

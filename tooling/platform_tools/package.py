@@ -6,8 +6,9 @@
   function's `requirements.txt` that the Lambda runtime lacks (boto3/botocore are never vendored).
 - `build/glue/etl_lib.zip`: the Glue shared library `src/glue/etl_lib` for a Spark job's `--extra-py-files`.
 - `build/glue/etl_lib-<version>-py3-none-any.whl`: the same library as a wheel, which is what a Python-shell
-  job's `--extra-py-files` takes (AWS documents .whl, .egg and .py there, not .zip); version from
-  `etl_lib.__version__`.
+  job's `--extra-py-files` takes (AWS documents .whl, .egg and .py there, not .zip) and what a data engineer
+  installs with pip; it also carries the job scripts as `etl_lib.jobs`. Version from `etl_lib.__version__`, the
+  rest of its metadata from src/glue/pyproject.toml.
 - `build/glue/pythonshell-wheels/*.whl`: the wheels pinned in `requirements-pythonshell.txt`, downloaded from the
   package index for Glue's Python-shell platform (CPython 3.9, manylinux2014_x86_64), which modules/glue_job uploads
   and the job installs with `--no-index`. Downloaded once: a build whose wheels are present with their pinned (or
@@ -31,6 +32,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tomllib
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -101,17 +103,68 @@ def library_version(package_dir: Path) -> str:
     return match.group(1)
 
 
-def wheel_bytes(package_dir: Path, distribution: str, version: str, requires_python: str = ">=3.9") -> bytes:
-    """A pure-Python wheel (py3-none-any) of one package, reproducible like zip_bytes: the package's files, and
-    METADATA, WHEEL and RECORD in <distribution>-<version>.dist-info/ (PEP 427)."""
-    entries: list[tuple[str, Path | bytes]] = list(tree_entries(package_dir, prefix=f"{package_dir.name}/"))
-    info_dir = f"{distribution}-{version}.dist-info"
-    metadata = (
-        f"Metadata-Version: 2.1\nName: {distribution.replace('_', '-')}\nVersion: {version}\n"
-        f"Requires-Python: {requires_python}\n"
-    ).encode()
+@dataclass(frozen=True)
+class LibraryMetadata:
+    """A wheel's core metadata (PEP 566), from the [project] table of the package's pyproject.toml."""
+
+    name: str
+    version: str
+    summary: str = ""
+    requires_python: str = ">=3.9"
+    requires_dist: tuple[str, ...] = ()
+    extras: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def text(self) -> bytes:
+        lines = ["Metadata-Version: 2.1", f"Name: {self.name}", f"Version: {self.version}"]
+        if self.summary:
+            lines.append(f"Summary: {self.summary}")
+        lines.append(f"Requires-Python: {self.requires_python}")
+        lines += [f"Requires-Dist: {requirement}" for requirement in self.requires_dist]
+        for extra, requirements in self.extras:
+            lines.append(f"Provides-Extra: {extra}")
+            lines += [f'Requires-Dist: {requirement}; extra == "{extra}"' for requirement in requirements]
+        return ("\n".join(lines) + "\n").encode()
+
+
+def library_metadata(glue_dir: Path, version: str) -> LibraryMetadata:
+    """The library's metadata from glue_dir/pyproject.toml (name etl_lib and no dependencies when it has none)."""
+    pyproject = glue_dir / "pyproject.toml"
+    if not pyproject.exists():
+        return LibraryMetadata(name="etl_lib", version=version)
+    project = tomllib.loads(pyproject.read_text()).get("project", {})
+    return LibraryMetadata(
+        name=project.get("name", "etl_lib"),
+        version=version,
+        summary=project.get("description", ""),
+        requires_python=project.get("requires-python", ">=3.9"),
+        requires_dist=tuple(project.get("dependencies", [])),
+        extras=tuple((extra, tuple(reqs)) for extra, reqs in sorted(project.get("optional-dependencies", {}).items())),
+    )
+
+
+JOBS_PACKAGE_INIT = (
+    b'"""The Glue job scripts of this etl_lib release (src/glue/jobs/ in its repository): Glue runs each as a script;\n'
+    b'`python -m etl_lib.jobs.<job> --argument value ...` runs one locally."""\n'
+)
+
+
+def library_entries(glue_dir: Path, with_jobs: bool) -> list[tuple[str, Path | bytes]]:
+    """etl_lib's files under etl_lib/, and with_jobs, the job scripts under etl_lib/jobs/."""
+    entries: list[tuple[str, Path | bytes]] = list(tree_entries(glue_dir / "etl_lib", prefix="etl_lib/"))
+    jobs = glue_dir / "jobs"
+    if with_jobs and jobs.is_dir():
+        scripts = [(f"etl_lib/jobs/{path.name}", path) for path in sorted(jobs.glob("*.py")) if _included(path, jobs)]
+        entries += [("etl_lib/jobs/__init__.py", JOBS_PACKAGE_INIT), *scripts]
+    return entries
+
+
+def wheel_bytes(entries: list[tuple[str, Path | bytes]], metadata: LibraryMetadata) -> bytes:
+    """A pure-Python wheel (py3-none-any) of the given files, reproducible like zip_bytes: the files, and
+    METADATA, WHEEL and RECORD in <name>-<version>.dist-info/ (PEP 427)."""
+    entries = list(entries)
+    info_dir = f"{metadata.name.replace('-', '_')}-{metadata.version}.dist-info"
     wheel = b"Wheel-Version: 1.0\nGenerator: platform_tools.package\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-    entries += [(f"{info_dir}/METADATA", metadata), (f"{info_dir}/WHEEL", wheel)]
+    entries += [(f"{info_dir}/METADATA", metadata.text()), (f"{info_dir}/WHEEL", wheel)]
     record_lines = []
     for name, content in sorted(entries, key=lambda entry: entry[0]):
         data = content if isinstance(content, bytes) else content.read_bytes()
@@ -366,11 +419,12 @@ def build_all(repo: Path = REPO_ROOT, build_dir: Path = BUILD_DIR) -> dict[str, 
         for function_dir in functions:
             deps = vendored_dependencies(function_dir / "requirements.txt", build_dir / "cache" / "lambda-deps")
             built[f"lambdas/{function_dir.name}.zip"] = zip_bytes(lambda_entries(function_dir, shared, deps))
-    etl_lib = repo / "src" / "glue" / "etl_lib"
-    if etl_lib.is_dir():
-        built["glue/etl_lib.zip"] = zip_bytes(tree_entries(etl_lib, prefix="etl_lib/"))
-        version = library_version(etl_lib)
-        built[f"glue/etl_lib-{version}-py3-none-any.whl"] = wheel_bytes(etl_lib, "etl_lib", version)
+    glue_dir = repo / "src" / "glue"
+    if (glue_dir / "etl_lib").is_dir():
+        built["glue/etl_lib.zip"] = zip_bytes(library_entries(glue_dir, with_jobs=False))
+        version = library_version(glue_dir / "etl_lib")
+        metadata = library_metadata(glue_dir, version)
+        built[f"glue/etl_lib-{version}-py3-none-any.whl"] = wheel_bytes(library_entries(glue_dir, True), metadata)
     # A wheel of an earlier version would leave two for a root's fileset() to choose from.
     for stale in (build_dir / "glue").glob("etl_lib-*.whl"):
         if f"glue/{stale.name}" not in built:
