@@ -41,6 +41,37 @@ resource "aws_s3_object" "script" {
   depends_on = [module.script_bucket]
 }
 
+# A release's script and library artifact carry their etl_lib versions: the script's `REQUIRES_ETL_LIB = "X.Y.Z"` line
+# and the artifact's file name (etl_lib-X.Y.Z.zip, etl_lib-X.Y.Z-py3-none-any.whl). Each is null where its file carries
+# none (this repository's build/glue/etl_lib.zip, a script without the line), and then nothing is compared.
+locals {
+  etl_lib_version_pattern  = "(?P<version>(?P<major>0|[1-9][0-9]*)\\.(?P<minor>0|[1-9][0-9]*)\\.(?P<patch>0|[1-9][0-9]*))"
+  etl_lib_required_matches = regexall("(?m)^REQUIRES_ETL_LIB = \"${local.etl_lib_version_pattern}\"", file(var.script_path))
+  etl_lib_supplied_matches = var.library_path == null ? [] : regexall(
+    "^etl_lib-${local.etl_lib_version_pattern}(?:-py3-none-any\\.whl|\\.zip)$", basename(var.library_path)
+  )
+  etl_lib_required = length(local.etl_lib_required_matches) > 0 ? local.etl_lib_required_matches[0] : null
+  etl_lib_supplied = length(local.etl_lib_supplied_matches) > 0 ? local.etl_lib_supplied_matches[0] : null
+
+  # The rule etl_lib.edge.check_library_version applies at start (a semver caret): the same major and a (minor,
+  # patch) at or above the script's; under major 0 the same minor too, as 0.x minors are breaking.
+  etl_lib_versions_compatible = local.etl_lib_required == null || local.etl_lib_supplied == null ? true : (
+    tonumber(local.etl_lib_supplied.major) == tonumber(local.etl_lib_required.major)
+    && (
+      tonumber(local.etl_lib_supplied.minor) > tonumber(local.etl_lib_required.minor)
+      || (
+        tonumber(local.etl_lib_supplied.minor) == tonumber(local.etl_lib_required.minor)
+        && tonumber(local.etl_lib_supplied.patch) >= tonumber(local.etl_lib_required.patch)
+      )
+    )
+    && (tonumber(local.etl_lib_required.major) != 0 || tonumber(local.etl_lib_supplied.minor) == tonumber(local.etl_lib_required.minor))
+  )
+  # What the script accepts, as the precondition's message and etl_lib.edge's say it.
+  etl_lib_accepted = local.etl_lib_required == null ? null : (
+    local.etl_lib_required.major == "0" ? "any 0.${local.etl_lib_required.minor}.x" : "any ${local.etl_lib_required.major}.x"
+  )
+}
+
 resource "aws_s3_object" "library" {
   count = var.library_path == null ? 0 : 1
 
@@ -54,6 +85,15 @@ resource "aws_s3_object" "library" {
 
   # The bucket's default encryption and TLS-only policy are in place before the first object.
   depends_on = [module.script_bucket]
+
+  lifecycle {
+    # Only when both files carry a version (see the locals above); the job checks the same again at start. Terraform
+    # evaluates error_message whatever the condition, so its parts are read only when the versions do not fit.
+    precondition {
+      condition     = local.etl_lib_versions_compatible
+      error_message = local.etl_lib_versions_compatible ? "etl_lib versions fit." : "library_path ${basename(var.library_path)} is etl_lib ${local.etl_lib_supplied.version} but script_path ${basename(var.script_path)} needs etl_lib ${local.etl_lib_required.version} (its REQUIRES_ETL_LIB; ${local.etl_lib_accepted} at or above it): pass the library artifact of the release the script came from (etl_lib-${local.etl_lib_required.version}.zip for Spark jobs, etl_lib-${local.etl_lib_required.version}-py3-none-any.whl for Python-shell jobs)."
+    }
+  }
 }
 
 # Wheels the job installs with --no-index (dependency_wheels), under their own names: pip reads a wheel's tags from

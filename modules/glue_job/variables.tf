@@ -61,7 +61,7 @@ variable "glue_version" {
 }
 
 variable "script_path" {
-  description = "Path of the job's Python script in this repository (e.g. \"$${path.module}/../../src/glue/jobs/my_job.py\"). Terraform uploads it to S3; a changed file is uploaded again on the next apply."
+  description = "Path of the job's Python script in this repository (e.g. \"$${path.module}/../../src/glue/jobs/my_job.py\"). Terraform uploads it to S3; a changed file is uploaded again on the next apply. A module-level line REQUIRES_ETL_LIB = \"X.Y.Z\" (every script in src/glue/jobs has one) is checked at plan time against a versioned library_path: any X.y.z at or above it (0.x: the same minor); a script without the line is not checked."
   type        = string
 
   validation {
@@ -71,7 +71,7 @@ variable "script_path" {
 }
 
 variable "library_path" {
-  description = "Optional path of a shared library (e.g. build/glue/etl_lib.zip) uploaded next to the script and passed as --extra-py-files. Spark jobs take .zip, .py or .whl; pythonshell takes .whl or .egg (Python 3.6 only)."
+  description = "Optional path of a shared library (e.g. build/glue/etl_lib.zip) uploaded next to the script and passed as --extra-py-files. Spark jobs take .zip, .py or .whl; pythonshell takes .whl or .egg (Python 3.6 only). A release's artifact named etl_lib-X.Y.Z.zip or etl_lib-X.Y.Z-py3-none-any.whl must satisfy the script's REQUIRES_ETL_LIB (plan-time precondition); a name without a version, such as this repository's build/glue/etl_lib.zip, is not checked."
   type        = string
   default     = null
 

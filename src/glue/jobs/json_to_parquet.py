@@ -27,14 +27,18 @@ import logging
 import sys
 
 from etl_lib.config import JSON_TO_PARQUET_OPTIONS, JsonToParquetConfig
-from etl_lib.edge import resolve_arguments, start_spark_job
+from etl_lib.edge import check_library_version, resolve_arguments, start_spark_job
 from etl_lib.pipeline import RunResult, run_json_to_parquet
 from etl_lib.storage import records_from_dataframe
 
 JOB = "json_to_parquet"
+# The etl_lib release this script needs: any 1.x.y at or above it (checked by modules/glue_job at plan time
+# and by etl_lib.edge at start).
+REQUIRES_ETL_LIB = "1.0.0"
 
 
 def main(argv: list[str] | None = None) -> RunResult:
+    check_library_version(REQUIRES_ETL_LIB)
     argv = list(sys.argv if argv is None else argv)
     args = resolve_arguments(argv, JOB, JSON_TO_PARQUET_OPTIONS)
     config = JsonToParquetConfig.from_args(args)

@@ -21,13 +21,17 @@ import sys
 
 from etl_lib.config import JSON_TO_PARQUET_OPTIONS, JsonToParquetConfig
 from etl_lib.duckdb_engine.pipeline import DUCKDB_OPTIONS, DuckDbSettings, run_json_to_parquet
-from etl_lib.edge import resolve_arguments
+from etl_lib.edge import check_library_version, resolve_arguments
 from etl_lib.report import RunResult
 
 JOB = "json_to_parquet_duckdb"
+# The etl_lib release this script needs: any 1.x.y at or above it (checked by modules/glue_job at plan time
+# and by etl_lib.edge at start).
+REQUIRES_ETL_LIB = "1.0.0"
 
 
 def main(argv: list[str] | None = None) -> RunResult:
+    check_library_version(REQUIRES_ETL_LIB)
     argv = list(sys.argv if argv is None else argv)
     args = resolve_arguments(argv, JOB, [*JSON_TO_PARQUET_OPTIONS, *DUCKDB_OPTIONS])
     config = JsonToParquetConfig.from_args(args)

@@ -29,7 +29,7 @@ import logging
 import sys
 from typing import Any
 
-from etl_lib.edge import resolve_arguments, start_spark_job
+from etl_lib.edge import check_library_version, resolve_arguments, start_spark_job
 from etl_lib.job_args import local_mode_requested
 from etl_lib.streaming import (
     KINESIS_TO_PARQUET_OPTIONS,
@@ -42,12 +42,16 @@ from etl_lib.streaming import (
 )
 
 JOB = "kinesis_to_parquet"
+# The etl_lib release this script needs: any 1.x.y at or above it (checked by modules/glue_job at plan time
+# and by etl_lib.edge at start).
+REQUIRES_ETL_LIB = "1.0.0"
 log = logging.getLogger(JOB)
 
 
 def main(argv: list[str] | None = None) -> list[BatchResult]:
     """Run the job. On Glue it never returns (forEachBatch runs until the job is stopped); in local mode it
     processes what the local source holds, then returns each batch's result."""
+    check_library_version(REQUIRES_ETL_LIB)
     argv = list(sys.argv if argv is None else argv)
     args = resolve_arguments(argv, JOB, KINESIS_TO_PARQUET_OPTIONS, required=REQUIRED_OPTIONS)
     config = StreamingConfig.from_args(args, local=local_mode_requested(args))

@@ -25,14 +25,18 @@ import logging
 import sys
 from typing import Any
 
-from etl_lib.edge import resolve_arguments, start_spark_job
+from etl_lib.edge import check_library_version, resolve_arguments, start_spark_job
 from etl_lib.manifests import MANIFEST_COMPARISON_OPTIONS, ManifestComparisonConfig, run_manifest_comparison
 
 JOB = "manifest_comparison"
+# The etl_lib release this script needs: any 1.x.y at or above it (checked by modules/glue_job at plan time
+# and by etl_lib.edge at start).
+REQUIRES_ETL_LIB = "1.0.0"
 log = logging.getLogger(JOB)
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
+    check_library_version(REQUIRES_ETL_LIB)
     argv = list(sys.argv if argv is None else argv)
     args = resolve_arguments(argv, JOB, MANIFEST_COMPARISON_OPTIONS, required=MANIFEST_COMPARISON_OPTIONS)
     config = ManifestComparisonConfig.from_args(args)
