@@ -102,6 +102,29 @@ def test_the_wheel_is_the_library_and_its_jobs_with_the_pyproject_metadata(repo:
     first, second = run.stdout.splitlines()
     assert first.split() == [VERSION, "True", first.split()[2], ">=3.9"]
     assert Version.parse(VERSION).satisfies(Version.parse(first.split()[2]))
+    # Every name of the public API (src/glue/README.md) imports from the installed wheel.
+    readme = (REPO_ROOT / "src/glue/README.md").read_text()
+    public = sorted(
+        set(
+            re.findall(
+                r"`(etl_lib(?:\.\w+)+)`", readme[readme.index("**Public API**") : readme.index("## Run a job locally")]
+            )
+        )
+    )
+    assert len(public) >= 20, public
+    importer = (
+        "import importlib, sys\n"
+        "for name in sys.argv[1:]:\n"
+        "    module, _, attribute = name.rpartition('.')\n"
+        "    getattr(importlib.import_module(module), attribute)\n"
+    )
+    imported = subprocess.run(
+        [sys.executable, "-c", importer, *public],
+        env={**env, "PYTHONPATH": str(target)},
+        capture_output=True,
+        text=True,
+    )
+    assert imported.returncode == 0, imported.stderr
     pin = next(
         line.split()[0]
         for line in (REPO_ROOT / "requirements-pythonshell.txt").read_text().splitlines()
