@@ -364,6 +364,63 @@ def test_rule_failures_are_quarantined_as_their_input_lines_verbatim(
     assert by_id(read_rows(job_paths["output"])) == [expected_row(record) for record in GOOD]
 
 
+def test_row_rule_failures_are_quarantined_without_a_rule_that_reads_the_rows_twice(
+    run_job: RunJob, job_paths: dict[str, Path]
+) -> None:
+    """Row-level rules only (no IsUnique, IsPrimaryKey, distinct-value rule or CustomSql): the Spark engine caches
+    nothing and finds the quarantined rows by parsing the input again. The same records, reasons, lines and counts
+    as a run that caches: a row failing two rules once with both, verbatim lines from two files, a repeated line
+    twice, mapping failures beside rule failures."""
+    from etl_lib.dqdl import parse_dqdl
+    from etl_lib.pipeline import SECOND_READ_RULES
+
+    rules = (
+        'Rules = [ RowCount > 0, IsComplete "name", ColumnValues "value" between 0 and 1000, '
+        'ColumnValues "type" in ["a","b"] ]'
+    )
+    assert not {rule.kind for rule in parse_dqdl(rules).leaves()} & SECOND_READ_RULES  # nothing to cache
+    no_name = '{"id": 20,   "data": {"value": 3}, "type": "a", "unmapped": [1, {"x": null}]}'
+    twice_bad = json.dumps({"id": 21, "name": None, "data": {"value": 1000.01}, "type": "b"})
+    repeated = json.dumps({"id": 22, "name": "again", "data": {"value": 4}, "type": "q"})
+    write_lines(job_paths["input"], [*records(GOOD), no_name, repeated, MAPPING_BAD[0]], name="part-0.json")
+    write_lines(job_paths["input"], [twice_bad, repeated, MAPPING_BAD[1], *records(GOOD[:1])], name="part-1.json")
+    result = run_job(MAPPING, rules, "quarantine", "--max_quarantine_ratio", "1")
+
+    assert quarantine_records(job_paths["quarantine"]) == sorted(
+        [
+            (records(GOOD)[2], "data_quality", 'IsComplete "name"'),  # GOOD's third row has no name
+            (no_name, "data_quality", 'IsComplete "name"'),
+            (twice_bad, "data_quality", 'IsComplete "name"; ColumnValues "value" between 0 and 1000'),
+            (repeated, "data_quality", 'ColumnValues "type" in ["a","b"]'),
+            (repeated, "data_quality", 'ColumnValues "type" in ["a","b"]'),
+            (MAPPING_BAD[0], "mapping", "malformed_json"),
+            (MAPPING_BAD[1], "mapping", "invalid value for 'id': not a valid bigint"),
+        ]
+    )
+    assert {row["run_id"] for row in read_quarantine(job_paths["quarantine"])} == {result.run_id}
+    written = [GOOD[0], GOOD[1], GOOD[0]]
+    assert by_id(read_rows(job_paths["output"])) == by_id([expected_row(record) for record in written])
+    report = read_report(result)
+    assert (result.status, report["status"], report["committed"]) == (STATUS_WITH_FAILURES, STATUS_WITH_FAILURES, True)
+    assert report["counts"] == {
+        "rows_in": 10,
+        "rows_written": 3,
+        "rows_quarantined": 7,
+        "rows_mapped": 8,
+        "rows_malformed": 1,
+        "rows_unparsed_documents": 0,
+        "rows_invalid": 1,
+        "rows_dq_quarantined": 5,
+    }
+    assert (result.rows_in, result.rows_written, result.rows_quarantined) == (10, 3, 7)
+    assert rule_outcomes(report) == {
+        "RowCount > 0": ("PASS", 8, None),
+        'IsComplete "name"': ("FAIL", 5 / 8, 3),
+        'ColumnValues "value" between 0 and 1000': ("FAIL", 7 / 8, 1),
+        'ColumnValues "type" in ["a","b"]': ("FAIL", 6 / 8, 2),
+    }
+
+
 def test_composite_and_where_rules_quarantine_their_rows(run_job: RunJob, job_paths: dict[str, Path]) -> None:
     rules = (
         'Rules = [ (ColumnValues "type" = "a") or (ColumnValues "value" > 100), '

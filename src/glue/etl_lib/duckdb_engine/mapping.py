@@ -33,6 +33,7 @@ from etl_lib.errors import MappingError
 from etl_lib.mapping import MALFORMED_JSON, FieldMapping
 
 RAW = "__raw"
+ROW = "__row"
 REASON = "__reason"
 INPUT_REASON = "__input_reason"
 MAPPED = "__mapped"
@@ -199,6 +200,13 @@ def _element_ok(element: str, data_type: DuckType, target: str, depth: int = 0) 
     kind = data_type.kind
     var = f"__e{depth}"
     json_kind = f"json_type({element})"
+    if depth == 0:
+        # A leaf is the compact JSON text json_transform gives: its kind from its first character where that
+        # tells it, without parsing it again (json_type for anything else, which gives the same answer).
+        json_kind = (
+            f"(CASE WHEN {element} = 'null' THEN 'NULL' WHEN starts_with({element}, '[') THEN 'ARRAY' "
+            f"WHEN starts_with({element}, '{{') THEN 'OBJECT' ELSE json_type({element}) END)"
+        )
     if kind == "string":
         return "true"
     if kind == "array" and data_type.children[0].kind == "string":
@@ -319,10 +327,11 @@ def parse_select(fields: list[TypedField], records: str) -> str:
 
 def typed_select(fields: list[TypedField], parsed: str) -> str:
     """Pass 2, SQL over `parsed` (the table of `parse_select`): each leaf converted once (`__v<i>`, its type), with
-    `__p<i>` (the leaf is present, not JSON null) and, for arrays/maps/structs, `__ok<i>` (it reads strictly).
+    `__p<i>` (the leaf is present, not JSON null) and, for arrays/maps/structs, `__ok<i>` (it reads strictly); the
+    record's row id in `parsed` (`__row`) instead of its text, which only a quarantined record needs.
     Materialised by the caller, for the reason `parse_select` says: the next pass reads each value twice."""
     columns = [
-        RAW,
+        f"rowid AS {ROW}",
         INPUT_REASON,
         "__is_object",
         f"{_shape_mismatch([field.mapping for field in fields])} AS __mismatch",
@@ -331,7 +340,8 @@ def typed_select(fields: list[TypedField], parsed: str) -> str:
         mapping, data_type = field.mapping, field.type
         leaf = _leaf(mapping.path)
         if field.is_complex:
-            present = f"({leaf} IS NOT NULL AND json_type({leaf}) <> 'NULL')"
+            # json_transform gives a JSON null as SQL NULL (the text 'null' is compared too, without a parse)
+            present = f"({leaf} IS NOT NULL AND {leaf} <> 'null')"
             ok = f"coalesce({_element_ok(leaf, data_type, mapping.target)}, false)"
             value = _element_value(leaf, data_type, mapping.target)
             columns.append(f"{present} AS __p{index}")
@@ -346,7 +356,7 @@ def typed_select(fields: list[TypedField], parsed: str) -> str:
 
 def mapped_select(fields: list[TypedField], typed: str) -> str:
     """Pass 3, SQL over `typed` (the table of `typed_select`): the typed target columns, `__mapped`, `__reason`
-    (NULL when the record maps cleanly) and `__raw` (the record's text)."""
+    (NULL when the record maps cleanly) and `__row` (the record's row id in `parsed`, where its text is)."""
     flags: list[tuple[str, str]] = []
     for index, field in enumerate(fields):
         mapping = field.mapping
@@ -361,5 +371,11 @@ def mapped_select(fields: list[TypedField], typed: str) -> str:
         f"WHEN NOT __is_object THEN {literal(MALFORMED_JSON)} "
         f"ELSE coalesce(__mismatch, {detail}) END"
     )
+    # `__mapped` is `__reason IS NULL` without building the reason's text, for IsUnique's semi-join, which reads
+    # `__mapped` and the keys alone.
+    any_problem = " OR ".join(condition for condition, _ in flags) or "false"
+    mapped = (
+        f"({INPUT_REASON} IS NULL AND __is_object IS NOT false AND __mismatch IS NULL AND ({any_problem}) IS NOT true)"
+    )
     targets = ", ".join(f"__v{index} AS {quote(field.mapping.target)}" for index, field in enumerate(fields))
-    return f"SELECT {targets}, {reason} AS {REASON}, {REASON} IS NULL AS {MAPPED}, {RAW} FROM {typed}"
+    return f"SELECT {targets}, {reason} AS {REASON}, {mapped} AS {MAPPED}, {ROW} FROM {typed}"

@@ -7,15 +7,16 @@ Order of work, so that bad input fails before anything is written:
 2. List the inputs (local or S3), copy S3 objects into the temporary directory; JSON lines are read by
    DuckDB's CSV reader as whole lines (verbatim: that text is what a quarantined row keeps), JSON documents
    whole, as the Spark engine reads them.
-3. One pass: parse and convert every record, flag rule failures (window functions for IsUnique) into a table
+3. Three passes (parse; convert; reasons and rule flags, IsUnique by a semi-join), each into a temporary table
    DuckDB keeps in memory up to `--memory_limit` and spills to `--temp_directory` beyond; one aggregation
    gives every count and metric; the distinct-value rules and CustomSql are one query each.
 4. Decide with `etl_lib.report` (the same code as the Spark engine): the ceiling, then the policy. Write the
    good rows as snappy Parquet and the quarantine as JSON lines into local staging, then commit both
    (`io.commit`), `_SUCCESS` last; then the report.
 
-Unlike the Spark engine, a row keeps its input text through the run (DuckDB spills it to disk rather than
-holding it in memory), so a rule-failed row's quarantine record needs no second read of the input.
+Unlike the Spark engine, the input text is kept through the run (in the first pass's table, which DuckDB spills
+to disk rather than holding in memory; the later passes carry a row id instead), so a rule-failed row's
+quarantine record needs no second read of the input.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Any
 
 from etl_lib.config import JsonToParquetConfig
 from etl_lib.duckdb_engine import io, rules
-from etl_lib.duckdb_engine.mapping import MAPPED, RAW, REASON, literal, mapped_select, parse_select, typed_select
+from etl_lib.duckdb_engine.mapping import MAPPED, RAW, REASON, ROW, literal, mapped_select, parse_select, typed_select
 from etl_lib.duckdb_engine.types import TypedField, quote, resolve_types
 from etl_lib.errors import EtlError, JobArgumentError
 from etl_lib.json_input import DOCUMENT_ERROR, decide_format, document_error_message, split_document
@@ -106,8 +107,8 @@ class DuckDbSettings:
 
 
 def connect(settings: DuckDbSettings, work: Path) -> Any:
-    """A database file in the run's directory (not an in-memory one): its tables are evicted to disk under memory
-    pressure, so a run larger than --memory_limit spills instead of failing."""
+    """A database file in the run's directory (not an in-memory one). The passes' temporary tables (`classify`)
+    are evicted to `spill` under memory pressure, so a run larger than --memory_limit spills instead of failing."""
     import duckdb  # shipped to the Python-shell job as a wheel (requirements-pythonshell.txt)
 
     config: dict[str, Any] = {"temp_directory": str(work / "spill"), "preserve_insertion_order": False}
@@ -146,7 +147,9 @@ def _lines_source(files: list[io.InputFile]) -> str:
         "columns = {'value': 'VARCHAR'}, delim = '\\0', quote = '', escape = '', header = false, "
         f"auto_detect = false, strict_mode = false, max_line_size = {MAX_LINE_BYTES}, "
         f"buffer_size = {2 * MAX_LINE_BYTES}) "
-        "WHERE value IS NOT NULL AND trim(value) <> ''"
+        # Blank lines are no records. trim() copies every line (measured: 2.8 s of CPU for 2M lines); a line that
+        # starts with '{', nearly all of them, is not blank.
+        "WHERE value IS NOT NULL AND CASE WHEN starts_with(value, '{') THEN true ELSE trim(value) <> '' END"
     )
 
 
@@ -216,7 +219,8 @@ def _reason(config: JsonToParquetConfig, messages: dict[str, str] | None = None)
 def classify(
     connection: Any, config: JsonToParquetConfig, fields: list[TypedField], records: str, now: datetime
 ) -> None:
-    """The table `classified`: typed columns, `__mapped`, `__reason`, `__raw`, the rule flags and `__good`."""
+    """The table `classified`: typed columns, `__mapped`, `__reason`, `__row`, the rule flags and `__good`; and
+    `parsed`, where `__row` finds a record's text."""
     types = {field.mapping.target: field.type for field in fields}
     flags = rules.flag_sql(config.ruleset, types, now, relation="mapped")
     flag_columns = ", ".join(f"coalesce({expression}, false) AS {quote(name)}" for name, expression in flags)
@@ -224,16 +228,19 @@ def classify(
     good = MAPPED
     if quarantines_rule_failures(config) and row_level:
         good = f"{MAPPED} AND NOT ({' OR '.join(row_level)})"
-    # Passes, each materialised (see etl_lib.duckdb_engine.mapping): parse, convert, map (reasons), and flag
-    # (rules; IsUnique's semi-join reads `mapped` again).
-    connection.execute(f"CREATE OR REPLACE TABLE parsed AS {parse_select(fields, records)}")
-    connection.execute(f"CREATE OR REPLACE TABLE typed AS {typed_select(fields, 'parsed')}")
-    connection.execute("DROP TABLE parsed")
-    connection.execute(f"CREATE OR REPLACE TABLE mapped AS {mapped_select(fields, 'typed')}")
-    connection.execute("DROP TABLE typed")
+    # Three passes, each materialised in a temporary table (see etl_lib.duckdb_engine.mapping): parse, convert,
+    # and map (reasons) with flag (rules) in one, `mapped` being a view over `typed` (IsUnique's semi-join reads it
+    # again). Temporary tables, not the database file's: they are neither compressed for the file nor written to
+    # it unless memory runs short, and spill to --temp_directory like the file's (measured at 2M rows: 51.5 CPU s
+    # -> 24.2 for the run). `parsed` is kept to the end: it alone holds each record's text (`__raw`), which only a
+    # quarantined row needs, found by its row id (`__row`); the passes after it do not copy the text.
+    connection.execute(f"CREATE OR REPLACE TEMP TABLE parsed AS {parse_select(fields, records)}")
+    connection.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed_select(fields, 'parsed')}")
+    connection.execute(f"CREATE OR REPLACE TEMP VIEW mapped AS {mapped_select(fields, 'typed')}")
     flagged = f"SELECT *{', ' + flag_columns if flags else ''} FROM mapped"
-    connection.execute(f"CREATE OR REPLACE TABLE classified AS SELECT *, {good} AS {GOOD} FROM ({flagged})")
-    connection.execute("DROP TABLE mapped")
+    connection.execute(f"CREATE OR REPLACE TEMP TABLE classified AS SELECT *, {good} AS {GOOD} FROM ({flagged})")
+    connection.execute("DROP VIEW mapped")
+    connection.execute("DROP TABLE typed")
 
 
 def measure(connection: Any, config: JsonToParquetConfig, fields: list[TypedField]) -> dict[str, Any]:
@@ -300,7 +307,8 @@ def write_quarantine(
     target = staged / f"part-00000-{run_id}.json"
     statement = (
         f"COPY (SELECT {literal(run_id)} AS run_id, {_stage()} AS stage, {_reason(config, messages)} AS reason, "
-        f"{RAW} AS raw_record FROM classified WHERE NOT {GOOD}) TO {literal(str(target))} (FORMAT json)"
+        f"{RAW} AS raw_record FROM classified JOIN (SELECT rowid AS __line, {RAW} FROM parsed) ON {ROW} = __line "
+        f"WHERE NOT {GOOD}) TO {literal(str(target))} (FORMAT json)"
     )
     return int(connection.execute(statement).fetchone()[0])
 
