@@ -24,8 +24,12 @@ def test_started_emulator_answers_aws_calls_and_stops(tmp_path: Path) -> None:
     finally:
         emulator.stop()
     assert emulator.process.poll() is not None
-    with socket.socket() as probe:  # the port is free again
+    with socket.socket() as probe:  # the port is free again: nothing listens on it
+        # SO_REUSEADDR as servers set it: connections the emulator closed may linger in TIME_WAIT on its port (a
+        # plain bind then fails under load), but a socket still listening there would still refuse the bind.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         probe.bind(("127.0.0.1", emulator.port))
+        probe.listen()
 
 
 def test_port_in_use_is_one_clear_sentence(emulator: EmulatorProcess, tmp_path: Path) -> None:
