@@ -233,3 +233,14 @@ def test_versions_order_by_semver_precedence(lower: str, higher: str) -> None:
 )
 def test_a_library_satisfies_a_script_by_semvers_caret(library: str, required: str, runs: bool) -> None:
     assert Version.parse(library).satisfies(Version.parse(required)) is runs
+
+
+def test_make_release_passes_version_to_the_release_tool() -> None:
+    dry = subprocess.run(
+        ["make", "--dry-run", "--no-print-directory", "release", "VERSION=1.2.3"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.strip().splitlines()[-1].endswith("-m platform_tools.release 1.2.3")
