@@ -30,6 +30,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from etl_lib.edge import LibraryVersionError, check_library_version
 from platform_tools import REPO_ROOT, ToolingError
 from platform_tools.package import PYTHONSHELL_WHEELS, build_all, library_version
 
@@ -75,13 +76,6 @@ class Version:
         """Semver precedence: a pre-release sorts before its release; numeric identifiers before alphanumeric."""
         identifiers = tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in self.prerelease)
         return (self.major, self.minor, self.patch, 0 if self.prerelease else 1, identifiers)
-
-    def satisfies(self, required: Version) -> bool:
-        """Whether a library of this version runs a script requiring `required`: semver's caret (same major, not
-        older; in 0.x the minor is the breaking part)."""
-        if self.major != required.major or self.precedence() < required.precedence():
-            return False
-        return required.major != 0 or self.minor == required.minor
 
 
 def _git(repo: Path, *args: str, check: bool = True) -> str:
@@ -139,12 +133,13 @@ def check_library(repo: Path, version: Version) -> None:
         match = REQUIRES_ETL_LIB.search(script.read_text())
         if match is None:
             continue
-        required = Version.parse(match.group(1))
-        if not version.satisfies(required):
+        try:  # the rule the job applies at start (and modules/glue_job at plan time)
+            check_library_version(match.group(1), str(version))
+        except LibraryVersionError as exc:
             raise ToolingError(
-                f"src/glue/jobs/{script.name} requires etl_lib {required} (REQUIRES_ETL_LIB), which {version} does "
-                "not satisfy: fix the script's requirement or the release version."
-            )
+                f"src/glue/jobs/{script.name} requires etl_lib {match.group(1)} (REQUIRES_ETL_LIB), which {version} "
+                f"does not satisfy: fix the script's requirement or the release version ({exc})"
+            ) from exc
 
 
 def check_tag(repo: Path, version: Version, head: str) -> bool:

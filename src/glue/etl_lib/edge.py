@@ -104,7 +104,7 @@ def resolve_arguments(
     try:
         from awsglue.utils import GlueArgumentError, getResolvedOptions
     except ImportError as exc:  # no AWS Glue library: etl_lib installed with pip, e.g. the DuckDB engine on a laptop
-        if "--JOB_RUN_ID" in argv or any(item.startswith("--JOB_RUN_ID=") for item in argv):
+        if _run_id_passed(argv):
             raise JobArgumentError(
                 f"{job}: AWS Glue's library (awsglue) cannot be imported in a Glue job run ({exc}): check the job's "
                 "Glue version and --additional-python-modules."
@@ -132,7 +132,7 @@ def resolve_without_glue(argv: Sequence[str], job: str, names: Sequence[str]) ->
         parsed, _ = parser.parse_known_args(list(argv)[1:])
     except JobArgumentError as exc:
         raise JobArgumentError(f"{job}: {exc}") from exc
-    return {name: value for name, value in vars(parsed).items()}
+    return dict(vars(parsed))
 
 
 @dataclass
@@ -145,9 +145,14 @@ class SparkRun:
     local: bool
 
 
-def _glue_run(args: dict[str, Any], argv: Sequence[str]) -> bool:
+def _run_id_passed(argv: Sequence[str]) -> bool:
+    """Whether argv carries `--JOB_RUN_ID`, which Glue passes to every job run."""
     flag = "--JOB_RUN_ID"
-    return bool(args.get("JOB_RUN_ID")) or any(item == flag or item.startswith(flag + "=") for item in argv)
+    return any(item == flag or item.startswith(flag + "=") for item in argv)
+
+
+def _glue_run(args: dict[str, Any], argv: Sequence[str]) -> bool:
+    return bool(args.get("JOB_RUN_ID")) or _run_id_passed(argv)
 
 
 @contextmanager
