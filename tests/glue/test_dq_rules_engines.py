@@ -258,6 +258,52 @@ def test_flags_and_metrics_see_the_mapped_rows_only() -> None:
     assert [o.outcome for o in outcomes] == [PASS, PASS, FAIL, FAIL, PASS, PASS, PASS, FAIL]
 
 
+def test_flags_in_two_steps_equal_the_flags_in_one() -> None:
+    """The job's use: the one-row rules' flags stored with the rows (`row_only`), each key rule's repeated keys in a
+    table of their own, then the key rules and composites over the stored flags. Every flag is the one a single
+    statement with window functions gives: keys of one and two columns, nulls, unmapped rows, where clauses, a
+    composite with an IsUnique member."""
+    rows = [
+        (1, "a", "x", True),
+        (1, "b", "x", True),
+        (1, "c", "y", False),
+        (2, None, "x", True),
+        (2, None, "x", True),
+        (3, "c", None, True),
+        (3, "d", None, True),
+        (None, "e", "z", True),
+        (None, "f", "z", True),
+        (4, "g", "x", True),
+    ]
+    con = duckdb_table(rows, "id bigint, name string, region string, __mapped boolean")
+    ruleset = parse_dqdl(
+        'Rules = [ IsUnique "id", IsPrimaryKey "id" "region", IsUnique "id" where "name <> \'a\'", '
+        'IsComplete "name", ColumnValues "id" < 4, (IsUnique "region") or (IsComplete "name"), '
+        '(IsPrimaryKey "name") and (ColumnLength "name" <= 0) ]'
+    )
+    types = {"id": parse_type("bigint"), "name": parse_type("string"), "region": parse_type("string")}
+    names = ", ".join(quote(name) for name in flag_columns(ruleset))
+    one_step = ", ".join(f"{sql} AS {quote(name)}" for name, sql in duck_rules.flag_sql(ruleset, types, NOW))
+    expected = con.execute(f"SELECT rowid, {names} FROM (SELECT rowid, *, {one_step} FROM t) ORDER BY rowid").fetchall()
+
+    row_flags = duck_rules.flag_sql(ruleset, types, NOW, row_only=True)
+    assert [name for name, _ in row_flags] == ["__dq3", "__dq4", "__dq5_1", "__dq6_1"]
+    stored = ", ".join(f"{sql} AS {quote(name)}" for name, sql in row_flags)
+    con.execute(f"CREATE TABLE stored AS SELECT rowid AS r, *, {stored} FROM t")
+    repeated = {}
+    for key, rule in duck_rules.key_rules(ruleset):
+        repeated[key] = f"repeated_{key}"
+        con.execute(f"CREATE TABLE repeated_{key} AS {duck_rules.repeated_keys_sql(rule, 'stored')}")
+    flags = duck_rules.flag_sql(ruleset, types, NOW, repeated=repeated, stored={name for name, _ in row_flags})
+    added = ", ".join(f"{sql} AS {quote(name)}" for name, sql in flags if name not in dict(row_flags))
+    actual = con.execute(f"SELECT r, {names} FROM (SELECT *, {added} FROM stored) ORDER BY r").fetchall()
+    assert actual == expected
+    failing = {name: [row[0] for row in expected if row[1 + index]] for index, name in enumerate(flag_columns(ruleset))}
+    assert failing["__dq0"] == [0, 1, 3, 4, 5, 6] and failing["__dq1"] == [0, 1, 3, 4, 5, 6, 7, 8]
+    # the where clause selects neither row 0 (name 'a') nor the null names; region x repeats and rows 3, 4 have no name
+    assert failing["__dq2"] == [5, 6] and failing["__dq5"] == [3, 4] and failing["__dq6"] == [0, 1, 3, 4, 5, 6, 7, 8, 9]
+
+
 def test_results_do_not_depend_on_the_session_time_zone() -> None:
     """Dates, times of day, now() and freshness are taken in UTC (Spark's session zone on Glue), whatever the
     DuckDB session's zone is."""

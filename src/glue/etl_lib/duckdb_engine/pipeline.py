@@ -7,9 +7,10 @@ Order of work, so that bad input fails before anything is written:
 2. List the inputs (local or S3), copy S3 objects into the temporary directory; JSON lines are read by
    DuckDB's CSV reader as whole lines (verbatim: that text is what a quarantined row keeps), JSON documents
    whole, as the Spark engine reads them.
-3. Three passes (parse; convert; reasons and rule flags, IsUnique by a semi-join), each into a temporary table
-   DuckDB keeps in memory up to `--memory_limit` and spills to `--temp_directory` beyond; one aggregation
-   gives every count and metric; the distinct-value rules and CustomSql are one query each.
+3. Two passes (parse; convert with the reasons and the flags of the rules that read one row), each into a
+   temporary table DuckDB keeps in memory up to `--memory_limit` and spills to `--temp_directory` beyond; the
+   repeated keys of IsUnique/IsPrimaryKey aggregated once into a small table, which a view semi-joins; one
+   aggregation gives every count and metric; the distinct-value rules and CustomSql are one query each.
 4. Decide with `etl_lib.report` (the same code as the Spark engine): the ceiling, then the policy. Write the
    good rows as snappy Parquet and the quarantine as JSON lines into local staging, then commit both
    (`io.commit`), `_SUCCESS` last; then the report.
@@ -219,28 +220,39 @@ def _reason(config: JsonToParquetConfig, messages: dict[str, str] | None = None)
 def classify(
     connection: Any, config: JsonToParquetConfig, fields: list[TypedField], records: str, now: datetime
 ) -> None:
-    """The table `classified`: typed columns, `__mapped`, `__reason`, `__row`, the rule flags and `__good`; and
-    `parsed`, where `__row` finds a record's text."""
+    """The view `classified`: typed columns, `__mapped`, `__reason`, `__row`, the rule flags and `__good`; over the
+    table `mapped`, and `parsed`, where `__row` finds a record's text."""
     types = {field.mapping.target: field.type for field in fields}
-    flags = rules.flag_sql(config.ruleset, types, now, relation="mapped")
-    flag_columns = ", ".join(f"coalesce({expression}, false) AS {quote(name)}" for name, expression in flags)
-    row_level = [quote(flag_name(index)) for index, rule in enumerate(config.ruleset.rules) if rule.row_level]
+    ruleset = config.ruleset
+    # Two passes, each materialised in a temporary table (not the database file's: neither compressed for the file
+    # nor written to it unless memory runs short; both spill to --temp_directory): `parsed` (see
+    # etl_lib.duckdb_engine.mapping.parse_select), then `mapped`: each value converted, the reasons, and the flags of
+    # the rules that read one row at a time, in one statement. `parsed` is kept to the end: it alone holds each
+    # record's text (`__raw`), which only a quarantined row needs, found by its row id (`__row`).
+    connection.execute(f"CREATE OR REPLACE TEMP TABLE parsed AS {parse_select(fields, records)}")
+    row_flags = rules.flag_sql(ruleset, types, now, row_only=True)
+    stored = ", ".join(f"{expression} AS {quote(name)}" for name, expression in row_flags)
+    mapped = mapped_select(fields, f"({typed_select(fields, 'parsed')})")
+    connection.execute(
+        f"CREATE OR REPLACE TEMP TABLE mapped AS SELECT *{', ' + stored if stored else ''} FROM ({mapped})"
+    )
+    # IsUnique and IsPrimaryKey: their repeated keys aggregated from `mapped` once (the key columns alone), each a
+    # small table the view semi-joins; the view then adds their flags and the composites' from the stored ones.
+    repeated: dict[str, str] = {}
+    for key, rule in rules.key_rules(ruleset):
+        repeated[key] = f"__repeated_{key}"
+        connection.execute(f"CREATE OR REPLACE TEMP TABLE {repeated[key]} AS {rules.repeated_keys_sql(rule, 'mapped')}")
+    names = {name for name, _ in row_flags}
+    flags = rules.flag_sql(ruleset, types, now, repeated=repeated, stored=names)
+    added = [f"{expression} AS {quote(name)}" for name, expression in flags if name not in names]
+    row_level = [quote(flag_name(index)) for index, rule in enumerate(ruleset.rules) if rule.row_level]
     good = MAPPED
     if quarantines_rule_failures(config) and row_level:
         good = f"{MAPPED} AND NOT ({' OR '.join(row_level)})"
-    # Three passes, each materialised in a temporary table (see etl_lib.duckdb_engine.mapping): parse, convert,
-    # and map (reasons) with flag (rules) in one, `mapped` being a view over `typed` (IsUnique's semi-join reads it
-    # again). Temporary tables, not the database file's: they are neither compressed for the file nor written to
-    # it unless memory runs short, and spill to --temp_directory like the file's (measured at 2M rows: 51.5 CPU s
-    # -> 24.2 for the run). `parsed` is kept to the end: it alone holds each record's text (`__raw`), which only a
-    # quarantined row needs, found by its row id (`__row`); the passes after it do not copy the text.
-    connection.execute(f"CREATE OR REPLACE TEMP TABLE parsed AS {parse_select(fields, records)}")
-    connection.execute(f"CREATE OR REPLACE TEMP TABLE typed AS {typed_select(fields, 'parsed')}")
-    connection.execute(f"CREATE OR REPLACE TEMP VIEW mapped AS {mapped_select(fields, 'typed')}")
-    flagged = f"SELECT *{', ' + flag_columns if flags else ''} FROM mapped"
-    connection.execute(f"CREATE OR REPLACE TEMP TABLE classified AS SELECT *, {good} AS {GOOD} FROM ({flagged})")
-    connection.execute("DROP VIEW mapped")
-    connection.execute("DROP TABLE typed")
+    columns = ", ".join(["*", *added])
+    connection.execute(
+        f"CREATE OR REPLACE TEMP VIEW classified AS SELECT *, {good} AS {GOOD} FROM (SELECT {columns} FROM mapped)"
+    )
 
 
 def measure(connection: Any, config: JsonToParquetConfig, fields: list[TypedField]) -> dict[str, Any]:

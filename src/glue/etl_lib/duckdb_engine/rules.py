@@ -3,7 +3,7 @@
 The rows live in a DuckDB table or relation whose columns are the mapping targets plus `__mapped` (the row
 converted cleanly); rules see the mapped rows only. Each row-level rule (and composite member) is a boolean
 SQL expression, TRUE on a mapped row that fails it (`flag_sql`; IsUnique/IsPrimaryKey count the key over the
-selected rows with a window); every number `etl_lib.outcomes.evaluate` needs is an aggregate over the flagged
+selected rows with a window, or, in the job, semi-join a table of the repeated keys); every number `etl_lib.outcomes.evaluate` needs is an aggregate over the flagged
 rows (`metric_sql`); the distinct-value rules and CustomSql are one query each (`extra_metrics`). The metric
 names and meanings are those of `etl_lib.outcomes`, so both engines decide and word every rule the same way.
 
@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Union
@@ -404,46 +404,87 @@ def _any_not_null(rule: Rule) -> str:
     return "(" + " OR ".join(f"{key} IS NOT NULL" for key in _keys(rule)) + ")"
 
 
-def _repeated(rule: Rule, relation: str | None = None) -> str:
+def _key(rule: Rule) -> str:
+    """The key of IsUnique/IsPrimaryKey as one value: the column itself, or a struct of the columns (a struct's null
+    fields compare equal, as in dq.py's null-safe join; a single null key is not counted and matches nothing)."""
+    if len(rule.columns) == 1:
+        return _keys(rule)[0]  # a plain key hashes faster than a struct of one
+    return "struct_pack(" + ", ".join(f"{k} := {k}" for k in _keys(rule)) + ")"
+
+
+def key_rules(ruleset: Ruleset) -> list[tuple[str, Rule]]:
+    """(key, rule) of the row-level IsUnique and IsPrimaryKey rules and members: the flags that need the other rows."""
+    return [
+        (key, node)
+        for key, node in nodes(ruleset)
+        if isinstance(node, Rule) and node.row_level and node.kind in ("IsUnique", "IsPrimaryKey")
+    ]
+
+
+def repeated_keys_sql(rule: Rule, relation: str) -> str:
+    """A query: the keys that occur on more than one selected row of `relation` with a key (one column, `__key`),
+    by an aggregation over the key columns alone, which spills under a memory limit."""
+    return (
+        f"SELECT {_key(rule)} AS __key FROM {relation} WHERE {_selected(rule)} AND {_any_not_null(rule)} "
+        "GROUP BY ALL HAVING count(*) > 1"
+    )
+
+
+def _repeated(rule: Rule, relation: str | None = None, repeated: str | None = None) -> str:
     """TRUE where the row's key occurs on more than one selected row with a key (nulls compare equal, as in
-    dq.py's null-safe join). Without `relation`, a window over the rows (counting only the selected ones); with
-    it, as the Spark engine does: the repeated keys found by an aggregation over the key columns alone of
-    `relation` (the same rows, materialised), then a semi-join. The window holds every row's columns in memory
-    per partition; the aggregation only the keys, and both it and the semi-join spill under a memory limit."""
-    keys = ", ".join(_keys(rule))
+    dq.py's null-safe join). With `repeated` (a table of `repeated_keys_sql`), a semi-join on it; with `relation`
+    (the same rows, materialised), a semi-join on the repeated keys aggregated from it, as the Spark engine does;
+    with neither, a window over the rows (counting only the selected ones), which holds every row's columns in
+    memory per partition."""
+    if repeated is not None:
+        return f"({_key(rule)} IN (SELECT __key FROM {repeated}))"
     if relation is not None:
-        key = "struct_pack(" + ", ".join(f"{k} := {k}" for k in _keys(rule)) + ")"  # structs: null fields equal
-        if len(rule.columns) == 1:
-            key = keys  # one column: a null key is not counted and matches nothing; a plain key hashes faster
-        return (
-            f"({key} IN (SELECT {key} FROM {relation} WHERE {_selected(rule)} AND {_any_not_null(rule)} "
-            f"GROUP BY ALL HAVING count(*) > 1))"
-        )
+        return f"({_key(rule)} IN ({repeated_keys_sql(rule, relation)}))"
+    keys = ", ".join(_keys(rule))
     counted = f"CASE WHEN {_selected(rule)} AND {_any_not_null(rule)} THEN 1 ELSE 0 END"
     return f"(SUM({counted}) OVER (PARTITION BY {keys}) > 1)"
 
 
 def flag_sql(
-    ruleset: Ruleset, types: dict[str, DuckType], now: datetime, relation: str | None = None
+    ruleset: Ruleset,
+    types: dict[str, DuckType],
+    now: datetime,
+    relation: str | None = None,
+    *,
+    repeated: dict[str, str] | None = None,
+    stored: Collection[str] = (),
+    row_only: bool = False,
 ) -> list[tuple[str, str]]:
     """(flag column, SQL TRUE on a mapped row that fails) for every row-level rule and composite member, in the
-    order of outcomes.flag_columns. Without `relation` the expressions may hold window functions (select them, do
-    not filter); with it (the name of the materialised rows the expressions are selected over), IsUnique and
-    IsPrimaryKey use a semi-join on their repeated keys instead, which keeps memory bounded."""
+    order of outcomes.flag_columns. IsUnique and IsPrimaryKey compare a row with the others: with `repeated`
+    (rule key -> a table of `repeated_keys_sql`) or `relation` (the name of the materialised rows the expressions
+    are selected over) by a semi-join, which keeps memory bounded; with neither by a window function (select the
+    flags, do not filter on them).
+
+    For a job that flags in two steps: `row_only` gives only the rules that read one row at a time (no IsUnique,
+    IsPrimaryKey or composite), to store with the rows; `stored` names flag columns already there, which the
+    expressions then read instead of computing them again."""
     failures: dict[str, str] = {}
+    keyed = {key for key, _ in key_rules(ruleset)}
     for key, node in nodes(ruleset):
         if not isinstance(node, Rule) or not node.row_level:
+            continue
+        if row_only and key in keyed:
+            continue
+        if flag_name(key) in stored:
+            failures[key] = quote(flag_name(key))
             continue
         rule = node
         column = quote(rule.columns[0])
         data_type = types.get(rule.columns[0])
+        table = (repeated or {}).get(key)
         if rule.kind == "IsComplete":
             failed = f"({column} IS NULL)"
         elif rule.kind == "IsUnique":
-            failed = f"({_any_not_null(rule)} AND {_repeated(rule, relation)})"
+            failed = f"({_any_not_null(rule)} AND {_repeated(rule, relation, table)})"
         elif rule.kind == "IsPrimaryKey":
             missing = " OR ".join(f"{key_column} IS NULL" for key_column in _keys(rule))
-            failed = f"({missing} OR COALESCE({_repeated(rule, relation)}, FALSE))"
+            failed = f"({missing} OR COALESCE({_repeated(rule, relation, table)}, FALSE))"
         elif rule.kind == "ColumnValues":
             assert rule.condition is not None
             failed = f"(NOT {passes(column, rule.condition, now, data_type)})"
@@ -454,6 +495,8 @@ def flag_sql(
             assert rule.condition is not None
             failed = f"(NOT {_fresh(column, rule.condition, now, data_type)})"
         failures[key] = f"({_selected(rule)} AND {failed})"
+    if row_only:
+        return [(flag_name(key), f"COALESCE({failures[key]}, FALSE)") for key in failures]
     # Composites: `and` fails a row that fails any member, `or` one that fails every member.
     for key, node in reversed(nodes(ruleset)):
         if isinstance(node, Composite) and node.row_level:
