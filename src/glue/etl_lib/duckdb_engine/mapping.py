@@ -1,6 +1,6 @@
 """The mapping compiled to DuckDB SQL: each record parsed once, converted as the Spark engine converts, with a reason.
 
-A record's leaves are extracted in one `json_extract(record, [path, ...])` call (one parse a record). Atomic
+A record's leaves are extracted in one `json_transform(record, structure)` call (one parse a record). Atomic
 leaves are read as text, exactly what Spark's JSON reader gives a string field (a JSON string's content, a
 number's or boolean's text, an object's compact JSON), then converted as Spark's ANSI `try_cast` converts text:
 
@@ -307,32 +307,30 @@ def _spec(fields: list[TypedField]) -> str:
     return json.dumps(tree)
 
 
-def parse_select(fields: list[TypedField], records: str) -> str:
-    """Pass 1, SQL over `records` (columns value, __input_reason): each record parsed once, by json_transform
-    into a struct of its leaves (`__l`): text for atomic leaves (what Spark's reader gives a string field: a
-    string's content, a number's or boolean's text, an object's compact JSON), JSON for complex ones. Also its
-    text (`__raw`) and whether it is a JSON object.
+def parse_select(fields: list[TypedField], lines: str) -> str:
+    """Pass 2's first part, SQL over the table `lines` (columns __raw, __input_reason; its row id is the record's,
+    `__row`): each record parsed once, by json_transform into a struct of its leaves (`__l`): text for atomic
+    leaves (what Spark's reader gives a string field: a string's content, a number's or boolean's text, an
+    object's compact JSON), JSON for complex ones. Also whether it is a JSON object.
 
-    Materialised by the caller: DuckDB inlines nested projections, so a value used by several expressions of
-    the next pass would otherwise be parsed once per use (measured: 7.9 s instead of ~1 s for 300k records)."""
+    Not materialised: selected with `typed_select` and `mapped_select` in one statement; DuckDB's optimizer
+    computes `__l` once in a projection of its own however often the parts above read it (checked with EXPLAIN)."""
     # A JSON object starts with '{' after blanks (one anchored regex: ltrim() of a character set is slow) and parses;
     # json_transform would raise on text that does not.
-    is_object = f"({INPUT_REASON} IS NULL AND regexp_matches(value, '^\\s*\\{{') AND json_valid(value))"
+    is_object = f"({INPUT_REASON} IS NULL AND regexp_matches({RAW}, '^\\s*\\{{') AND json_valid({RAW}))"
     return (
-        f"SELECT value AS {RAW}, {INPUT_REASON}, __is_object, "
-        f"CASE WHEN __is_object THEN json_transform(value, {literal(_spec(fields))}) END "
-        f"AS {_LEAVES} FROM (SELECT *, {is_object} AS __is_object FROM {records})"
+        f"SELECT {ROW}, {RAW}, {INPUT_REASON}, __is_object, "
+        f"CASE WHEN __is_object THEN json_transform({RAW}, {literal(_spec(fields))}) END "
+        f"AS {_LEAVES} FROM (SELECT rowid AS {ROW}, *, {is_object} AS __is_object FROM {lines})"
     )
 
 
 def typed_select(fields: list[TypedField], parsed: str) -> str:
-    """Pass 2, SQL over `parsed` (the table of `parse_select`): each leaf converted once (`__v<i>`, its type), with
-    `__p<i>` (the leaf is present, not JSON null) and, for arrays/maps/structs, `__ok<i>` (it reads strictly); the
-    record's row id in `parsed` (`__row`) instead of its text, which only a quarantined record needs.
-    Not materialised: the job selects `mapped_select` and the one-row rules' flags over it in one statement
-    (measured at 2M rows: 1.6 s wall, against 1.5 + 1.3 s with the conversion in a table of its own)."""
+    """Pass 2's second part, SQL over `parsed` (the query of `parse_select`): each leaf converted once (`__v<i>`,
+    its type), with `__p<i>` (the leaf is present, not JSON null) and, for arrays/maps/structs, `__ok<i>` (it reads
+    strictly); the record's row id (`__row`) instead of its text, which only a quarantined record needs."""
     columns = [
-        f"rowid AS {ROW}",
+        ROW,
         INPUT_REASON,
         "__is_object",
         f"{_shape_mismatch([field.mapping for field in fields])} AS __mismatch",
@@ -356,8 +354,8 @@ def typed_select(fields: list[TypedField], parsed: str) -> str:
 
 
 def mapped_select(fields: list[TypedField], typed: str) -> str:
-    """Pass 2's second half, SQL over `typed` (the query of `typed_select`): the typed target columns, `__mapped`, `__reason`
-    (NULL when the record maps cleanly) and `__row` (the record's row id in `parsed`, where its text is)."""
+    """Pass 2's last part, SQL over `typed` (the query of `typed_select`): the typed target columns, `__mapped`,
+    `__reason` (NULL when the record maps cleanly) and `__row` (the record's row id in `lines`, where its text is)."""
     flags: list[tuple[str, str]] = []
     for index, field in enumerate(fields):
         mapping = field.mapping

@@ -3,9 +3,10 @@
 The rows live in a DuckDB table or relation whose columns are the mapping targets plus `__mapped` (the row
 converted cleanly); rules see the mapped rows only. Each row-level rule (and composite member) is a boolean
 SQL expression, TRUE on a mapped row that fails it (`flag_sql`; IsUnique/IsPrimaryKey count the key over the
-selected rows with a window, or, in the job, semi-join a table of the repeated keys); every number `etl_lib.outcomes.evaluate` needs is an aggregate over the flagged
-rows (`metric_sql`); the distinct-value rules and CustomSql are one query each (`extra_metrics`). The metric
-names and meanings are those of `etl_lib.outcomes`, so both engines decide and word every rule the same way.
+selected rows with a window, or, in the job, semi-join a table of the repeated keys); every number
+`etl_lib.outcomes.evaluate` needs is an aggregate over the flagged rows (`metric_sql`); the distinct-value rules
+and CustomSql are one query each (`extra_metrics`). The metric names and meanings are those of
+`etl_lib.outcomes`, so both engines decide and word every rule the same way.
 
 Semantics are dq.py's: a null fails every ColumnValues/ColumnLength condition but the negated ones; `= NULL`,
 `EMPTY` (""), `WHITESPACES_ONLY` (Java's \\s: space, \\t, \\n, \\x0B, \\f, \\r); `between` excludes its bounds;
