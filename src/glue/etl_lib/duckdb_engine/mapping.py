@@ -33,7 +33,6 @@ from etl_lib.errors import MappingError
 from etl_lib.mapping import MALFORMED_JSON, FieldMapping
 
 RAW = "__raw"
-ROW = "__row"
 REASON = "__reason"
 INPUT_REASON = "__input_reason"
 MAPPED = "__mapped"
@@ -307,30 +306,30 @@ def _spec(fields: list[TypedField]) -> str:
     return json.dumps(tree)
 
 
-def parse_select(fields: list[TypedField], lines: str) -> str:
-    """Pass 2's first part, SQL over the table `lines` (columns __raw, __input_reason; its row id is the record's,
-    `__row`): each record parsed once, by json_transform into a struct of its leaves (`__l`): text for atomic
-    leaves (what Spark's reader gives a string field: a string's content, a number's or boolean's text, an
-    object's compact JSON), JSON for complex ones. Also whether it is a JSON object.
+def parse_select(fields: list[TypedField], records: str) -> str:
+    """The pass's first part, SQL over `records` (columns value, __input_reason): each record parsed once, by
+    json_transform into a struct of its leaves (`__l`): text for atomic leaves (what Spark's reader gives a string
+    field: a string's content, a number's or boolean's text, an object's compact JSON), JSON for complex ones. Also
+    its text (`__raw`) and whether it is a JSON object.
 
     Not materialised: selected with `typed_select` and `mapped_select` in one statement; DuckDB's optimizer
     computes `__l` once in a projection of its own however often the parts above read it (checked with EXPLAIN)."""
     # A JSON object starts with '{' after blanks (one anchored regex: ltrim() of a character set is slow) and parses;
     # json_transform would raise on text that does not.
-    is_object = f"({INPUT_REASON} IS NULL AND regexp_matches({RAW}, '^\\s*\\{{') AND json_valid({RAW}))"
+    is_object = f"({INPUT_REASON} IS NULL AND regexp_matches(value, '^\\s*\\{{') AND json_valid(value))"
     return (
-        f"SELECT {ROW}, {RAW}, {INPUT_REASON}, __is_object, "
-        f"CASE WHEN __is_object THEN json_transform({RAW}, {literal(_spec(fields))}) END "
-        f"AS {_LEAVES} FROM (SELECT rowid AS {ROW}, *, {is_object} AS __is_object FROM {lines})"
+        f"SELECT value AS {RAW}, {INPUT_REASON}, __is_object, "
+        f"CASE WHEN __is_object THEN json_transform(value, {literal(_spec(fields))}) END "
+        f"AS {_LEAVES} FROM (SELECT *, {is_object} AS __is_object FROM {records})"
     )
 
 
 def typed_select(fields: list[TypedField], parsed: str) -> str:
-    """Pass 2's second part, SQL over `parsed` (the query of `parse_select`): each leaf converted once (`__v<i>`,
+    """The pass's second part, SQL over `parsed` (the query of `parse_select`): each leaf converted once (`__v<i>`,
     its type), with `__p<i>` (the leaf is present, not JSON null) and, for arrays/maps/structs, `__ok<i>` (it reads
-    strictly); the record's row id (`__row`) instead of its text, which only a quarantined record needs."""
+    strictly); the record's text (`__raw`), which a quarantined record keeps."""
     columns = [
-        ROW,
+        RAW,
         INPUT_REASON,
         "__is_object",
         f"{_shape_mismatch([field.mapping for field in fields])} AS __mismatch",
@@ -354,8 +353,8 @@ def typed_select(fields: list[TypedField], parsed: str) -> str:
 
 
 def mapped_select(fields: list[TypedField], typed: str) -> str:
-    """Pass 2's last part, SQL over `typed` (the query of `typed_select`): the typed target columns, `__mapped`,
-    `__reason` (NULL when the record maps cleanly) and `__row` (the record's row id in `lines`, where its text is)."""
+    """The pass's last part, SQL over `typed` (the query of `typed_select`): the typed target columns, `__mapped`,
+    `__reason` (NULL when the record maps cleanly) and `__raw` (the record's text)."""
     flags: list[tuple[str, str]] = []
     for index, field in enumerate(fields):
         mapping = field.mapping
@@ -378,4 +377,4 @@ def mapped_select(fields: list[TypedField], typed: str) -> str:
         f"({INPUT_REASON} IS NULL AND __is_object IS NOT false AND __mismatch IS NULL AND ({any_problem}) IS NOT true)"
     )
     targets = ", ".join(f"__v{index} AS {quote(field.mapping.target)}" for index, field in enumerate(fields))
-    return f"SELECT {targets}, {reason} AS {REASON}, {mapped} AS {MAPPED}, {ROW} FROM {typed}"
+    return f"SELECT {targets}, {reason} AS {REASON}, {mapped} AS {MAPPED}, {RAW} FROM {typed}"
