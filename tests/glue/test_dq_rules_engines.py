@@ -279,7 +279,7 @@ def test_flags_in_two_steps_equal_the_flags_in_one() -> None:
     ruleset = parse_dqdl(
         'Rules = [ IsUnique "id", IsPrimaryKey "id" "region", IsUnique "id" where "name <> \'a\'", '
         'IsComplete "name", ColumnValues "id" < 4, (IsUnique "region") or (IsComplete "name"), '
-        '(IsPrimaryKey "name") and (ColumnLength "name" <= 0) ]'
+        '(IsPrimaryKey "name") and (ColumnValues "id" < 2), IsUnique "id" "region" ]'
     )
     types = {"id": parse_type("bigint"), "name": parse_type("string"), "region": parse_type("string")}
     names = ", ".join(quote(name) for name in flag_columns(ruleset))
@@ -295,13 +295,24 @@ def test_flags_in_two_steps_equal_the_flags_in_one() -> None:
         repeated[key] = f"repeated_{key}"
         con.execute(f"CREATE TABLE repeated_{key} AS {duck_rules.repeated_keys_sql(rule, 'stored')}")
     flags = duck_rules.flag_sql(ruleset, types, NOW, repeated=repeated, stored={name for name, _ in row_flags})
+    # the key rules semi-join their tables (no window: memory stays bounded), the stored flags are read, not redone
+    assert not any(" OVER " in sql for _, sql in flags)
+    for key, _ in duck_rules.key_rules(ruleset):
+        assert f"repeated_{key}" in dict(flags)[flag_name(key)]
+    assert all(dict(flags)[name] == f"COALESCE({quote(name)}, FALSE)" for name, _ in row_flags)
+    with pytest.raises(ValueError, match="no repeated-key table for rule 0"):
+        duck_rules.flag_sql(ruleset, types, NOW, repeated={})
     added = ", ".join(f"{sql} AS {quote(name)}" for name, sql in flags if name not in dict(row_flags))
     actual = con.execute(f"SELECT r, {names} FROM (SELECT *, {added} FROM stored) ORDER BY r").fetchall()
     assert actual == expected
     failing = {name: [row[0] for row in expected if row[1 + index]] for index, name in enumerate(flag_columns(ruleset))}
     assert failing["__dq0"] == [0, 1, 3, 4, 5, 6] and failing["__dq1"] == [0, 1, 3, 4, 5, 6, 7, 8]
     # the where clause selects neither row 0 (name 'a') nor the null names; region x repeats and rows 3, 4 have no name
-    assert failing["__dq2"] == [5, 6] and failing["__dq5"] == [3, 4] and failing["__dq6"] == [0, 1, 3, 4, 5, 6, 7, 8, 9]
+    assert failing["__dq2"] == [5, 6] and failing["__dq5"] == [3, 4]
+    # `and`: the null names fail IsPrimaryKey "name" (rows 3, 4), ids from 2 fail the other member
+    assert failing["__dq6"] == [3, 4, 5, 6, 7, 8, 9] and failing["__dq6_0"] == [3, 4]
+    # two columns, nulls equal: (1, x) twice, (2, x) twice, (3, NULL) twice; (NULL, z) twice too
+    assert failing["__dq7"] == [0, 1, 3, 4, 5, 6, 7, 8]
 
 
 def test_results_do_not_depend_on_the_session_time_zone() -> None:

@@ -9,8 +9,8 @@ Order of work, so that bad input fails before anything is written:
    whole, as the Spark engine reads them.
 3. One pass (each record read, parsed, converted, with its reasons, the flags of the rules that read one row,
    and its text) into a temporary table DuckDB keeps in memory up to `--memory_limit` and spills to
-   `--temp_directory` beyond; the repeated keys of IsUnique/IsPrimaryKey aggregated from it once into a small
-   table, which a view semi-joins; one aggregation gives every count and metric; the distinct-value rules and
+   `--temp_directory` beyond; the repeated keys of IsUnique/IsPrimaryKey aggregated from it once into a table
+   each, which a view semi-joins; one aggregation gives every count and metric; the distinct-value rules and
    CustomSql are one query each.
 4. Decide with `etl_lib.report` (the same code as the Spark engine): the ceiling, then the policy. Write the
    good rows as snappy Parquet and the quarantine as JSON lines into local staging, then commit both
@@ -109,8 +109,9 @@ class DuckDbSettings:
 
 
 def connect(settings: DuckDbSettings, work: Path) -> Any:
-    """A database file in the run's directory (not an in-memory one). The passes' temporary tables (`classify`)
-    are evicted to `spill` under memory pressure, so a run larger than --memory_limit spills instead of failing."""
+    """A database file in the run's directory (not an in-memory one). The run's temporary tables (`classify`: the
+    pass and the repeated keys) are evicted to `spill` under memory pressure, so a run larger than --memory_limit
+    spills instead of failing."""
     import duckdb  # shipped to the Python-shell job as a wheel (requirements-pythonshell.txt)
 
     config: dict[str, Any] = {"temp_directory": str(work / "spill"), "preserve_insertion_order": False}
@@ -239,7 +240,8 @@ def classify(
         f"CREATE OR REPLACE TEMP TABLE mapped AS SELECT *{', ' + stored if stored else ''} FROM ({mapped})"
     )
     # IsUnique and IsPrimaryKey: their repeated keys aggregated from `mapped` once (the key columns alone), each a
-    # small table the view semi-joins; the view then adds their flags and the composites' from the stored ones.
+    # table the view semi-joins (as small as the keys that repeat); the view then adds their flags and the
+    # composites' from the stored ones.
     repeated: dict[str, str] = {}
     for key, rule in rules.key_rules(ruleset):
         repeated[key] = f"__repeated_{key}"
@@ -403,7 +405,8 @@ def _run(
     metrics = measure(connection, config, fields)
     counts = counts_from(metrics)
     check_json_lines(config, counts)
-    metrics.update(rules.extra_metrics(connection, "classified", config.ruleset, targets))
+    # The distinct-value rules and CustomSql read the mapped rows, not the flags: the table, not the view over it.
+    metrics.update(rules.extra_metrics(connection, "mapped", config.ruleset, targets))
     outcomes = evaluate(config.ruleset, metrics, counts["rows_mapped"], targets)
 
     if over_ceiling(config, counts):

@@ -431,16 +431,13 @@ def repeated_keys_sql(rule: Rule, relation: str) -> str:
     )
 
 
-def _repeated(rule: Rule, relation: str | None = None, repeated: str | None = None) -> str:
+def _repeated(rule: Rule, repeated: str | None = None) -> str:
     """TRUE where the row's key occurs on more than one selected row with a key (nulls compare equal, as in
-    dq.py's null-safe join). With `repeated` (a table of `repeated_keys_sql`), a semi-join on it; with `relation`
-    (the same rows, materialised), a semi-join on the repeated keys aggregated from it, as the Spark engine does;
-    with neither, a window over the rows (counting only the selected ones), which holds every row's columns in
-    memory per partition."""
+    dq.py's null-safe join). With `repeated` (a table of `repeated_keys_sql`), a semi-join on it, as the Spark
+    engine does; without, a window over the rows (counting only the selected ones), which holds every row's columns
+    in memory per partition."""
     if repeated is not None:
         return f"({_key(rule)} IN (SELECT __key FROM {repeated}))"
-    if relation is not None:
-        return f"({_key(rule)} IN ({repeated_keys_sql(rule, relation)}))"
     keys = ", ".join(_keys(rule))
     counted = f"CASE WHEN {_selected(rule)} AND {_any_not_null(rule)} THEN 1 ELSE 0 END"
     return f"(SUM({counted}) OVER (PARTITION BY {keys}) > 1)"
@@ -450,7 +447,6 @@ def flag_sql(
     ruleset: Ruleset,
     types: dict[str, DuckType],
     now: datetime,
-    relation: str | None = None,
     *,
     repeated: dict[str, str] | None = None,
     stored: Collection[str] = (),
@@ -458,9 +454,8 @@ def flag_sql(
 ) -> list[tuple[str, str]]:
     """(flag column, SQL TRUE on a mapped row that fails) for every row-level rule and composite member, in the
     order of outcomes.flag_columns. IsUnique and IsPrimaryKey compare a row with the others: with `repeated`
-    (rule key -> a table of `repeated_keys_sql`) or `relation` (the name of the materialised rows the expressions
-    are selected over) by a semi-join, which keeps memory bounded; with neither by a window function (select the
-    flags, do not filter on them).
+    (rule key -> a table of `repeated_keys_sql` over the same rows, one for each of `key_rules`) by a semi-join,
+    which keeps memory bounded; without it by a window function (select the flags, do not filter on them).
 
     For a job that flags in two steps: `row_only` gives only the rules that read one row at a time (no IsUnique,
     IsPrimaryKey or composite), to store with the rows; `stored` names flag columns already there, which the
@@ -478,14 +473,18 @@ def flag_sql(
         rule = node
         column = quote(rule.columns[0])
         data_type = types.get(rule.columns[0])
-        table = (repeated or {}).get(key)
+        table = None
+        if repeated is not None and key in keyed:
+            if key not in repeated:
+                raise ValueError(f"flag_sql: no repeated-key table for rule {key} ('{node.text}'); see key_rules")
+            table = repeated[key]
         if rule.kind == "IsComplete":
             failed = f"({column} IS NULL)"
         elif rule.kind == "IsUnique":
-            failed = f"({_any_not_null(rule)} AND {_repeated(rule, relation, table)})"
+            failed = f"({_any_not_null(rule)} AND {_repeated(rule, table)})"
         elif rule.kind == "IsPrimaryKey":
             missing = " OR ".join(f"{key_column} IS NULL" for key_column in _keys(rule))
-            failed = f"({missing} OR COALESCE({_repeated(rule, relation, table)}, FALSE))"
+            failed = f"({missing} OR COALESCE({_repeated(rule, table)}, FALSE))"
         elif rule.kind == "ColumnValues":
             assert rule.condition is not None
             failed = f"(NOT {passes(column, rule.condition, now, data_type)})"
