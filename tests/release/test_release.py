@@ -151,6 +151,26 @@ def test_a_version_that_is_not_semver_is_refused(repo: Path, text: str, reason: 
     assert git(repo, "tag", "--list") == ""
 
 
+def test_a_pre_release_is_refused_before_anything_is_tagged_or_built(repo: Path) -> None:
+    """The library's version is MAJOR.MINOR.PATCH wherever it is checked (etl_lib.edge at a job's start,
+    modules/glue_job at plan time): a pre-release library would be refused by every job, so none is cut."""
+    core = Version.parse(VERSION)
+    text = f"{core.major + 1}.0.0-rc.1"
+    (repo / "src/glue/etl_lib/__init__.py").write_text(
+        (repo / "src/glue/etl_lib/__init__.py").read_text().replace(f'"{VERSION}"', f'"{text}"')
+    )
+    commit_all(repo, "a pre-release version")
+    with pytest.raises(
+        ToolingError, match=rf"VERSION {re.escape(text)} is a pre-release: .* release {core.major + 1}.0.0"
+    ):
+        release(repo, text)
+    assert git(repo, "tag", "--list") == ""
+    assert not (repo / "dist").exists()
+    # and the job-start check would indeed refuse such a library
+    with pytest.raises(LibraryVersionError):
+        check_library_version(f"{core.major + 1}.0.0", text)
+
+
 def test_make_release_without_version_or_with_a_bad_one_exits_with_the_reason(repo: Path) -> None:
     # As the Makefile runs the tooling: tooling/ and src/glue/ (the release checks scripts with etl_lib.edge).
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(repo / "tooling"), str(repo / "src/glue")])}
@@ -201,7 +221,7 @@ def test_a_version_that_exists_on_another_commit_or_is_lower_is_refused(repo: Pa
     with pytest.raises(ToolingError, match=rf"release {VERSION} already exists: tag v{VERSION} is on commit"):
         release(repo, VERSION)
     lower = Version.parse(VERSION)
-    lower_text = f"{lower.major}.{lower.minor}.{lower.patch}-rc.1"
+    lower_text = f"{lower.major - 1}.9.0" if lower.major else f"0.{lower.minor - 1}.0"
     with pytest.raises(ToolingError, match=rf"VERSION {lower_text} is lower than the last release, {VERSION}"):
         release(repo, lower_text)
 

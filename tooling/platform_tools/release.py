@@ -57,12 +57,11 @@ class Version:
         if "+" in text and SEMVER.fullmatch(text.split("+", 1)[0]):
             raise ToolingError(
                 f"VERSION {text!r} carries build metadata (+{text.split('+', 1)[1]}), which semver ignores when "
-                f"ordering releases, so it cannot name one: release {text.split('+', 1)[0]} (or a pre-release, "
-                "e.g. 2.0.0-rc.1)."
+                f"ordering releases, so it cannot name one: release {text.split('+', 1)[0]}."
             )
         if not match:
             raise ToolingError(
-                f"VERSION {text!r} is not a semantic version: write MAJOR.MINOR.PATCH, e.g. 1.4.0 or 2.0.0-rc.1 "
+                f"VERSION {text!r} is not a semantic version: write MAJOR.MINOR.PATCH, e.g. 1.4.0 "
                 "(no leading v, no leading zeros; https://semver.org)."
             )
         prerelease = tuple(match.group(4).split(".")) if match.group(4) else ()
@@ -188,6 +187,16 @@ def dist_files(repo: Path, build_dir: Path, version: Version) -> dict[str, bytes
 def release(repo: Path, version_text: str, build_dir: Path | None = None) -> Path:
     """Check, tag (unless HEAD is the release already) and build dist/; returns the dist directory."""
     version = Version.parse(version_text)
+    if version.prerelease:
+        # Tags may be pre-releases (they are parsed and ordered as semver says), but this repository cuts none: the
+        # library's version is what every job script checks at start (etl_lib.edge) and modules/glue_job at plan
+        # time, and both read MAJOR.MINOR.PATCH only, so a pre-release library would be refused by every job.
+        core = f"{version.major}.{version.minor}.{version.patch}"
+        raise ToolingError(
+            f"VERSION {version} is a pre-release: etl_lib's version, which job scripts (REQUIRES_ETL_LIB) and "
+            f"modules/glue_job check, is MAJOR.MINOR.PATCH only, so every job would refuse a {version} library; "
+            f"release {core} when it is ready (try a build before that with `make build`, unreleased)."
+        )
     rebuild = check_tag(repo, version, _git(repo, "rev-parse", "HEAD"))
     check_clean(repo)
     check_changelog(repo, version)
